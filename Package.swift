@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers point one way: CSodium <- VaultCrypto <- TokenVault -> Tokens -> SecureFiles.
+// The storage libraries never import networking; only NativeLogin and the CLI add dependencies.
+let package = Package(
+    name: "frl-vault",
+    products: [
+        .library(name: "Tokens", targets: ["Tokens"]),
+        .library(name: "TokenVault", targets: ["TokenVault"]),
+        .library(name: "NativeLogin", targets: ["NativeLogin"]),
+        .executable(name: "frl-vault", targets: ["frl-vault"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "VaultCrypto", dependencies: ["CSodium"]),
+        .target(name: "SecureFiles"),
+        .target(name: "Tokens", dependencies: ["SecureFiles"]),
+        .target(name: "TokenVault", dependencies: ["VaultCrypto", "Tokens", "SecureFiles"]),
+        .target(
+            name: "NativeLogin",
+            dependencies: [
+                "Tokens",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "frl-vault",
+            dependencies: [
+                "TokenVault", "Tokens",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles"]),
+        .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles"]),
+        .testTarget(
+            name: "NativeLoginTests",
+            dependencies: [
+                "NativeLogin", "Tokens", "TokenVault", "VaultCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "FrlVaultCLITests", dependencies: ["TokenVault", "Tokens", "VaultCrypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

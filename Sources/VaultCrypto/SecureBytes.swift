@@ -1,0 +1,53 @@
+internal import CSodium
+
+/// Bytes in libsodium secure memory (guarded pages, locked where the system allows), zeroed on
+/// release. Keys, passphrases and decrypted vault plaintext live here, never in a `String` or
+/// `[UInt8]` that the allocator may copy around and leave behind.
+public final class SecureBytes: @unchecked Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    // @unchecked: the buffer is written only during initialisation or through
+    // withUnsafeMutableBytes by the single owner; shared instances are only read.
+    private let pointer: UnsafeMutableRawPointer
+    public let count: Int
+
+    /// A zero-filled buffer of `count` bytes.
+    public init(count: Int) throws(CryptoError) {
+        Sodium.ensureInitialised()
+        guard count >= 0, let allocated = sodium_malloc(max(count, 1)) else {
+            throw .secureMemoryUnavailable(requestedBytes: count)
+        }
+        sodium_memzero(allocated, max(count, 1))
+        pointer = allocated
+        self.count = count
+    }
+
+    /// A copy of `bytes`. The caller remains responsible for wiping its own copy.
+    public convenience init(copying bytes: UnsafeRawBufferPointer) throws(CryptoError) {
+        try self.init(count: bytes.count)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            pointer.copyMemory(from: base, byteCount: bytes.count)
+        }
+    }
+
+    deinit {
+        // sodium_free zeroes the whole allocation before releasing it.
+        sodium_free(pointer)
+    }
+
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    public func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeMutableRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// Constant-time comparison: the time taken does not depend on where the bytes differ.
+    public func constantTimeEquals(_ other: SecureBytes) -> Bool {
+        guard count == other.count else { return false }
+        if count == 0 { return true }
+        return sodium_memcmp(pointer, other.pointer, count) == 0
+    }
+
+    public var description: String { "SecureBytes(\(count) bytes, redacted)" }
+    public var debugDescription: String { description }
+}

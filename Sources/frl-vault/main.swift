@@ -1,0 +1,1 @@
+print("frl-vault: not built yet")
