@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "frl-vault",
             dependencies: [
-                "TokenVault", "Tokens",
+                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,34 @@
+internal import ArgumentParser
+internal import TokenVault
+
+/// `clear`: securely wipe the vault file and its lock file.
+struct Clear: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Securely wipe the vault (overwrite in place, then delete).",
+        discussion: """
+            Needs the vault's key, so a mistyped --vault cannot wipe a stranger's file. Asks for \
+            confirmation on a terminal unless --yes; without a terminal, --yes is required.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var key: KeyOptions
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    func run() throws {
+        let path = try vault.path()
+        _ = try VaultTokenStorage.inspect(path: path)
+        if !yes, !TerminalPrompt.isAvailable { throw CLIError.confirmationNeeded(action: "wipe \(path)") }
+        let opened = try OpenVault(vault, key)
+        let namespaces = try opened.storage.readAllNamespaces()
+        if !yes {
+            let sets = namespaces.values.reduce(0) { $0 + $1.count }
+            guard TerminalPrompt.confirm("Securely wipe \(path) and its \(sets) token set\(sets == 1 ? "" : "s")? [y/N] ") else {
+                throw CLIError.notConfirmed
+            }
+        }
+        try opened.storage.destroyVault()
+        Posix.writeStandardOutput("wiped \(path)\n")
+    }
+}

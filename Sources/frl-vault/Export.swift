@@ -1,0 +1,30 @@
+internal import ArgumentParser
+internal import TokenVault
+
+extension PythonFormats.Format: ExpressibleByArgument {}
+
+/// `export`: one namespace in a Fair Research Login plaintext format, to stdout.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one namespace's tokens in clear, as JSONTokenStorage or ConfigParserTokenStorage would store them.",
+        discussion: "For migration and debugging. The output holds live tokens: do not leave it in a file.")
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var key: KeyOptions
+    @OptionGroup var namespace: NamespaceOption
+
+    @Option(help: "json (JSONTokenStorage) or cfg (ConfigParserTokenStorage).")
+    var format: PythonFormats.Format = .json
+
+    @Option(help: ArgumentHelp("INI section name for --format cfg (default: the namespace).", valueName: "name"))
+    var section: String?
+
+    func run() throws {
+        let opened = try OpenVault(vault, key, namespace: namespace.namespace)
+        let tokens = try opened.storage.readTokens()
+        switch format {
+        case .json: Posix.writeStandardOutput(PythonFormats.json(tokens))
+        case .cfg: Posix.writeStandardOutput(PythonFormats.cfg(tokens, section: section ?? namespace.namespace))
+        }
+    }
+}

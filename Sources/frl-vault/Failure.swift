@@ -1,0 +1,176 @@
+internal import ArgumentParser
+internal import SecureFiles
+internal import Tokens
+internal import TokenVault
+internal import VaultCrypto
+
+/// A failure as the user sees it: one error line, an optional hint, an exit status.
+///
+/// This is the only place that maps errors to exit statuses and words, so the table in
+/// `--help`, the README and the behaviour cannot drift apart.
+struct Failure: Equatable {
+    var message: String
+    var hint: String?
+    var status: ExitStatus
+
+    init(_ status: ExitStatus, _ message: String, hint: String? = nil) {
+        self.status = status
+        self.message = message
+        self.hint = hint
+    }
+
+    /// Prints `frl-vault: error: ...` (and `frl-vault: hint: ...`) on stderr.
+    func report() {
+        var text = "frl-vault: error: \(Failure.oneLine(message))\n"
+        if let hint { text += "frl-vault: hint: \(Failure.oneLine(hint))\n" }
+        Posix.writeStandardError(text)
+    }
+
+    /// Lower-case first letter (unless the word is an acronym), no line breaks, no final period:
+    /// the output rule for every error line, applied to library messages too.
+    static func oneLine(_ text: String) -> String {
+        var line = text.split(whereSeparator: \.isNewline).map { $0.trimmingBlanks() }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+        while line.hasSuffix(".") { line.removeLast() }
+        let letters = line.prefix(2)
+        if let first = letters.first, first.isUppercase, letters.count < 2 || letters.last!.isLowercase {
+            line = first.lowercased() + line.dropFirst()
+        }
+        return line
+    }
+
+    static func from(_ error: any Error) -> Failure? {
+        switch error {
+        case let error as CLIError: return from(error)
+        case let error as VaultError: return from(error)
+        case let error as FileError: return from(error)
+        case let error as CryptoError: return from(error)
+        default: return nil
+        }
+    }
+
+    static func from(_ error: CLIError) -> Failure {
+        switch error {
+        case .noKeySource(let purpose, let looked):
+            return Failure(.usage, "no key given to \(purpose) and no terminal to ask for a passphrase",
+                           hint: "looked for \(looked.joined(separator: ", "))")
+        case .conflictingKeySources(let flags):
+            return Failure(.usage, "give one key source, not \(flags.joined(separator: " and "))")
+        case .emptyPassphrase(let source):
+            return Failure(.dataError, "empty passphrase from \(source)", hint: "an empty passphrase would protect nothing")
+        case .passphrasesDiffer:
+            return Failure(.usage, "the two passphrases differ")
+        case .passphraseTooLong(let source, let limit):
+            return Failure(.dataError, "passphrase from \(source) is longer than \(limit) bytes")
+        case .descriptorNotOpen(let source):
+            return Failure(.noInput, "\(source) is not an open file descriptor")
+        case .readFailed(let source, let reason):
+            return Failure(.noInput, "cannot read the passphrase from \(source): \(reason)")
+        case .emptyPassphraseCommand(let origin):
+            return Failure(.usage, "\(origin) is empty")
+        case .passphraseCommandNotFound(let program):
+            return Failure(.noInput, "passphrase command '\(program)' not found", hint: "it is run without a shell and looked up in PATH")
+        case .passphraseCommandFailed(let program, let status):
+            return Failure(.noInput, "passphrase command '\(program)' exited with status \(status)")
+        case .invalidVariable(let name, let expected):
+            return Failure(.usage, "$\(name) must be \(expected)")
+        case .secureMemory:
+            return Failure(.osError, "cannot allocate secure memory for the key", hint: "raise the locked-memory limit (ulimit -l)")
+        case .keyKindNeeded(let path, let vaultUses, let hint):
+            return Failure(.usage, "\(path) is sealed with a \(vaultUses), and none was given", hint: hint)
+        case .confirmationNeeded(let action):
+            return Failure(.usage, "refusing to \(action) without confirmation and no terminal to ask on", hint: "add --yes")
+        case .notConfirmed:
+            return Failure(.usage, "not confirmed; nothing changed")
+        case .noSuchResourceServer(let name, let namespace, let path):
+            return Failure(.noInput, "\(path): no token set for \(name) in namespace \(namespace); nothing changed")
+        case .unknownImportFormat(let path):
+            return Failure(.usage, "\(path): cannot tell whether this is JSON or INI", hint: "add --format json or --format cfg")
+        case .noSuchSection(let path, let section):
+            return Failure(.noInput, "\(path): no section [\(section)]", hint: "choose one with --section")
+        case .shredWouldLoseSections(let path, let sections):
+            return Failure(.usage, "\(path): not shredding, it also holds section(s) \(sections.joined(separator: ", ")); tokens were imported",
+                           hint: "import those sections too, then remove the file")
+        case .importNotVerified(let path):
+            return Failure(.dataError, "\(path): the vault read back does not hold what was imported; source not shredded")
+        case .sourceChanged(let path):
+            return Failure(.dataError, "\(path): changed during the import; not shredded")
+        case .noNewKeySource(let looked):
+            return Failure(.usage, "rekey needs the new key given explicitly", hint: "use one of \(looked.joined(separator: ", "))")
+        case .vaultExists(let path):
+            return Failure(.cannotCreate, "\(path): a vault already exists", hint: "add --force to replace it and lose its tokens")
+        case .noVaultPath:
+            return Failure(.usage, "no vault path: give --vault or set $FRL_VAULT or $HOME")
+        }
+    }
+
+    static func from(_ error: VaultError) -> Failure {
+        switch error {
+        case .wrongKey(let path):
+            return Failure(.noPermission, "\(path): wrong key or passphrase")
+        case .keyKindMismatch(let path, let vaultUses):
+            return Failure(.noPermission, "\(path): this vault is opened with a \(vaultUses)")
+        case .damaged(let path, let reason):
+            return Failure(.dataError, "\(path): damaged vault: \(reason)")
+        case .notAVault(let path):
+            return Failure(.dataError, "\(path): not a vault")
+        case .unsupportedVersion(let path, let version):
+            return Failure(.dataError, "\(path): vault format version \(version) is newer than this frl-vault understands",
+                           hint: "upgrade frl-vault")
+        case .unsafeKDFParameters(let path, let reason):
+            return Failure(.configuration, "\(path): unsafe key-derivation parameters: \(reason)")
+        case .unsafePermissions(let path, let reason, let fix):
+            return Failure(.configuration, "\(path): unsafe permissions: \(reason)", hint: fix)
+        case .lockTimeout(let path, let seconds):
+            return Failure(.lockTimeout, "\(path): still locked by another process after \(formatSeconds(seconds)) s")
+        case .missingKeyfile(let path):
+            return Failure(.noInput, "\(path): no such keyfile", hint: "create one with 'frl-vault keygen \(path)'")
+        case .invalidKeyfile(let path, let reason):
+            return Failure(.dataError, "\(path): not a keyfile: \(reason)")
+        case .missingVault(let path):
+            return Failure(.noInput, "\(path): no such vault", hint: "create it with 'frl-vault init'")
+        case .alreadyExists(let path):
+            return Failure(.cannotCreate, "\(path): already exists, refusing to overwrite")
+        case .sameKey(let path):
+            return Failure(.usage, "\(path): the new key is the vault's current key; nothing changed")
+        case .invalidTokenData(let path, let reason):
+            return Failure(.dataError, "\(path): invalid token data: \(reason)")
+        case .io(let path, let operation, let errno):
+            return Failure(.ioError, "\(path): \(operation) failed (errno \(errno))")
+        }
+    }
+
+    static func from(_ error: FileError) -> Failure {
+        let message = error.description
+        switch error {
+        case .notFound, .isDirectory: return Failure(.noInput, message)
+        case .permissionDenied: return Failure(.noPermission, message)
+        case .alreadyExists: return Failure(.cannotCreate, message)
+        case .tooLarge: return Failure(.dataError, message)
+        case .lockTimeout: return Failure(.lockTimeout, message)
+        case .system: return Failure(.ioError, message)
+        }
+    }
+
+    static func from(_ error: CryptoError) -> Failure {
+        switch error {
+        case .secureMemoryUnavailable:
+            return from(CLIError.secureMemory)
+        case .emptyPassphrase:
+            return Failure(.dataError, "empty passphrase", hint: "an empty passphrase would protect nothing")
+        }
+    }
+
+    private static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+extension Substring {
+    func trimmingBlanks() -> Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,71 @@
+internal import SecureFiles
+internal import TokenVault
+internal import VaultCrypto
+
+/// Turns a key source into a `VaultKey`. Passphrase bytes go from the source straight into
+/// secure memory; they are never a `String` and never printed.
+enum KeyReading {
+    /// A passphrase file is small; anything bigger is not one.
+    static let passphraseFileLimit = 64 << 10
+
+    /// Why a key is wanted, which decides how a prompt behaves.
+    enum Purpose {
+        /// Opening an existing vault: ask once.
+        case unlock(path: String)
+        /// A new passphrase (init, rekey): ask twice, compare.
+        case create(path: String)
+    }
+
+    static func key(from source: KeySource, purpose: Purpose, kdf: Argon2idParameters) throws -> VaultKey {
+        if case .keyfile(let path) = source { return .keyfile(path: path) }
+        return .passphrase(try passphrase(from: source, purpose: purpose), kdf: kdf)
+    }
+
+    static func passphrase(from source: KeySource, purpose: Purpose) throws -> Passphrase {
+        let bytes: SecureBytes
+        let origin: String
+        switch source {
+        case .keyfile:
+            preconditionFailure("a keyfile is not a passphrase source")
+        case .passphraseFD(let fd, let description):
+            origin = description
+            bytes = try Posix.readLine(from: fd, limit: TerminalPrompt.passphraseLimit, describing: description)
+        case .passphraseFile(let path):
+            origin = path
+            bytes = try firstLine(ofFile: path)
+        case .passphraseCommand(let commandLine, let description):
+            origin = description
+            bytes = try PassphraseCommand.run(commandLine, origin: description)
+        case .prompt:
+            return try prompt(for: purpose)
+        }
+        guard let passphrase = try? Passphrase(bytes) else { throw CLIError.emptyPassphrase(source: origin) }
+        return passphrase
+    }
+
+    private static func firstLine(ofFile path: String) throws -> SecureBytes {
+        try SecureFile.withContents(of: path, limit: passphraseFileLimit) { contents in
+            let end = contents.firstIndex(of: UInt8(ascii: "\n")) ?? contents.count
+            guard end <= TerminalPrompt.passphraseLimit else {
+                throw CLIError.passphraseTooLong(source: path, limit: TerminalPrompt.passphraseLimit)
+            }
+            let line = try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: contents[0..<end]))
+            return try Posix.firstLine(of: line, length: end, source: path)
+        }
+    }
+
+    private static func prompt(for purpose: Purpose) throws -> Passphrase {
+        switch purpose {
+        case .unlock(let path):
+            let bytes = try TerminalPrompt.readSecret(prompt: "Passphrase for \(path): ")
+            guard let passphrase = try? Passphrase(bytes) else { throw CLIError.emptyPassphrase(source: "the terminal") }
+            return passphrase
+        case .create(let path):
+            let first = try TerminalPrompt.readSecret(prompt: "New passphrase for \(path): ")
+            guard let passphrase = try? Passphrase(first) else { throw CLIError.emptyPassphrase(source: "the terminal") }
+            let second = try TerminalPrompt.readSecret(prompt: "Repeat the new passphrase: ")
+            guard first.constantTimeEquals(second) else { throw CLIError.passphrasesDiffer }
+            return passphrase
+        }
+    }
+}

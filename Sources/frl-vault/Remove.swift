@@ -1,0 +1,32 @@
+internal import ArgumentParser
+internal import TokenVault
+
+/// `remove`: drop token sets, all or nothing.
+struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove the token sets of these resource servers.",
+        discussion: "If any of them is not in the namespace, nothing is removed.")
+
+    @Argument(help: ArgumentHelp("Resource servers, e.g. transfer.api.globus.org.", valueName: "resource-server"))
+    var resourceServers: [String]
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var key: KeyOptions
+    @OptionGroup var namespace: NamespaceOption
+
+    func validate() throws {
+        if resourceServers.isEmpty { throw ValidationError("name at least one resource server") }
+    }
+
+    func run() throws {
+        let opened = try OpenVault(vault, key, namespace: namespace.namespace)
+        try opened.storage.update { tokens in
+            for name in resourceServers where tokens[name] == nil {
+                throw CLIError.noSuchResourceServer(name: name, namespace: namespace.namespace, path: opened.path)
+            }
+            for name in resourceServers { tokens.removeValue(forKey: name) }
+        }
+        let count = Set(resourceServers).count
+        Posix.writeStandardOutput("removed \(count) token set\(count == 1 ? "" : "s") from namespace \(namespace.namespace) of \(opened.path)\n")
+    }
+}

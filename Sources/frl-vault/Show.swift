@@ -1,0 +1,68 @@
+internal import ArgumentParser
+internal import Tokens
+internal import TokenVault
+
+/// `show`: the token sets, values redacted unless `--reveal`.
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the token sets (values redacted unless --reveal).")
+
+    static let redacted = "[redacted]"
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var key: KeyOptions
+
+    @Option(help: ArgumentHelp("Only this namespace (default: all).", valueName: "name"))
+    var namespace: String?
+
+    @Flag(help: "Print access and refresh tokens in clear.")
+    var reveal = false
+
+    @Flag(help: "Print JSON (see the README for the schema).")
+    var json = false
+
+    func run() throws {
+        let opened = try OpenVault(vault, key)
+        let namespaces = try opened.storage.readAllNamespaces().filter { namespace == nil || $0.key == namespace }
+        let now = Posix.now()
+        Posix.writeStandardOutput(json ? jsonText(opened.path, namespaces) : text(opened.path, namespaces, now))
+    }
+
+    private func visible(_ set: TokenSet) -> TokenSet {
+        guard !reveal else { return set }
+        var shown = set
+        shown.accessToken = Self.redacted
+        if TokenReport.hasRefreshToken(set) { shown.refreshToken = Self.redacted } else { shown.refreshToken = nil }
+        return shown
+    }
+
+    private func jsonText(_ path: String, _ namespaces: [String: TokenMap]) -> String {
+        JSONValue.object([
+            "path": .string(path),
+            "revealed": .bool(reveal),
+            "namespaces": .object(namespaces.mapValues { map in
+                .object(map.mapValues { PythonFormats.tokenSetValue(visible($0)) })
+            }),
+        ]).rendered()
+    }
+
+    private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> String {
+        var output = "vault \(path)\n"
+        if namespaces.isEmpty { output += "no token sets\n" }
+        for name in namespaces.keys.sorted() {
+            let map = namespaces[name]!
+            output += "namespace \(name)\n"
+            for resourceServer in map.keys.sorted() {
+                let set = visible(map[resourceServer]!)
+                output += "  \(resourceServer)\n"
+                output += TokenReport.table([
+                    ("scope", set.scope),
+                    ("access_token", set.accessToken),
+                    ("refresh_token", set.refreshToken ?? "(none)"),
+                    ("token_type", set.tokenType),
+                    ("expires", TokenReport.expiryText(set, now: now)),
+                ], indent: 4)
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,34 @@
+internal import ArgumentParser
+
+/// Which vault a verb works on.
+struct VaultOptions: ParsableArguments {
+    static let defaultFileName = ".globus-native-apps.vault"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The vault file (default: $FRL_VAULT, else ~/\(VaultOptions.defaultFileName)).", valueName: "path"))
+    var vault: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds to wait for another process that holds the vault's lock.", valueName: "seconds"))
+    var lockTimeout: Double = 10
+
+    /// `--vault`, else `$FRL_VAULT`, else the file in the home directory.
+    func path() throws(CLIError) -> String {
+        if let vault { return vault }
+        if let fromEnvironment = Posix.environment("FRL_VAULT"), !fromEnvironment.isEmpty { return fromEnvironment }
+        guard let home = Posix.homeDirectory() else { throw .noVaultPath }
+        return home.hasSuffix("/") ? home + Self.defaultFileName : home + "/" + Self.defaultFileName
+    }
+
+    func validate() throws {
+        guard lockTimeout >= 0, lockTimeout.isFinite else {
+            throw ValidationError("--lock-timeout must be a number of seconds, zero or more")
+        }
+    }
+}
+
+/// The token map's namespace inside the vault (like a ConfigParser section).
+struct NamespaceOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The namespace inside the vault.", valueName: "name"))
+    var namespace: String = "tokens"
+}

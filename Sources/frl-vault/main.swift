@@ -1,1 +1,0 @@
-print("frl-vault: not built yet")
