@@ -53,7 +53,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FrlVaultCLITests", dependencies: ["TokenVault", "Tokens", "VaultCrypto"]),
+        .testTarget(name: "FrlVaultCLITests", dependencies: ["SecureFiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,12 @@
-/// A JSON value written the same way every time: keys sorted, two-space indent, the
+/// A JSON value written the same way every time: keys sorted (or in a fixed order), two-space indent, the
 /// separators and escapes of Python's `json.dump(obj, indent=2)` (non-ASCII as \uXXXX, "/"
 /// left alone). Stable output is part of the `--json` contract, and the export is then byte
 /// for byte what the Python library would have written for the same sorted map.
-indirect enum JSONValue: Equatable {
+indirect enum JSONValue {
     case object([String: JSONValue])
+    /// Members in the given order: the export's token sets keep the field order the Python
+    /// library writes (globus-sdk's), so the output is the same bytes.
+    case orderedObject([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
     case integer(Int)
@@ -23,15 +26,17 @@ indirect enum JSONValue: Equatable {
     private func write(to output: inout String, indent: Int) {
         switch self {
         case .object(let members):
+            let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            JSONValue.orderedObject(keys.map { ($0, members[$0]!) }).write(to: &output, indent: indent)
+        case .orderedObject(let members):
             if members.isEmpty { output += "{}"; return }
             output += "{\n"
-            let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-            for (index, key) in keys.enumerated() {
+            for (index, (key, value)) in members.enumerated() {
                 output += String(repeating: " ", count: indent + 2)
                 Self.writeString(key, to: &output)
                 output += ": "
-                members[key]!.write(to: &output, indent: indent + 2)
-                output += index == keys.count - 1 ? "\n" : ",\n"
+                value.write(to: &output, indent: indent + 2)
+                output += index == members.count - 1 ? "\n" : ",\n"
             }
             output += String(repeating: " ", count: indent) + "}"
         case .array(let elements):

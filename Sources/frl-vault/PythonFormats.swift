@@ -13,16 +13,19 @@ enum PythonFormats {
         JSONValue.object(tokens.mapValues(tokenSetValue)).rendered()
     }
 
-    static func tokenSetValue(_ set: TokenSet) -> JSONValue {
-        .object([
-            "scope": .string(set.scope),
-            "access_token": .string(set.accessToken),
-            "refresh_token": .optional(set.refreshToken),
-            "token_type": .string(set.tokenType),
-            "expires_at_seconds": .integer(set.expiresAtSeconds),
-            "resource_server": .string(set.resourceServer),
-        ])
+    /// The fields in globus-sdk's order, which is what Python's json.dump preserves.
+    static func tokenSetFields(_ set: TokenSet) -> [(String, JSONValue)] {
+        [
+            ("scope", .string(set.scope)),
+            ("access_token", .string(set.accessToken)),
+            ("refresh_token", .optional(set.refreshToken)),
+            ("token_type", .string(set.tokenType)),
+            ("expires_at_seconds", .integer(set.expiresAtSeconds)),
+            ("resource_server", .string(set.resourceServer)),
+        ]
     }
+
+    static func tokenSetValue(_ set: TokenSet) -> JSONValue { .orderedObject(tokenSetFields(set)) }
 
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are

@@ -40,7 +40,7 @@ struct Show: ParsableCommand {
             "path": .string(path),
             "revealed": .bool(reveal),
             "namespaces": .object(namespaces.mapValues { map in
-                .object(map.mapValues { PythonFormats.tokenSetValue(visible($0)) })
+                .object(map.mapValues { .object(Dictionary(uniqueKeysWithValues: PythonFormats.tokenSetFields(visible($0)))) })
             }),
         ]).rendered()
     }

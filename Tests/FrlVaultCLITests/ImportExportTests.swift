@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// Moving tokens between the vault and Fair Research Login's plaintext files.
+@Suite struct ImportExportTests {
+    @Test func pythonJSONImportsAndExportsAsThePythonLibraryWritesIt() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write(Fixtures.pythonJSON, to: "tokens.json")
+        let imported = box.run(["import", box.path("tokens.json"), "--vault", box.vault, "--keyfile", key])
+        expectSuccess(imported)
+        #expect(imported.stdout.contains("imported 2 token sets"))
+        expectNoSecrets(imported)
+        // Sorted resource servers and globus-sdk's field order: json.dump's bytes, plus a newline.
+        let exported = box.run(["export", "--vault", box.vault, "--keyfile", key])
+        expectSuccess(exported)
+        #expect(exported.stdout == Fixtures.pythonJSON + "\n")
+    }
+
+    @Test func pythonINISectionImportsAndExportsAsConfigParserWritesIt() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write(Fixtures.pythonTokensSection + Fixtures.pythonOtherSection, to: "globus.cfg")
+        expectSuccess(box.run(["import", box.path("globus.cfg"), "--vault", box.vault, "--keyfile", key]))
+        expectSuccess(box.run(["import", box.path("globus.cfg"), "--section", "other-client", "--namespace", "other-client",
+                               "--vault", box.vault, "--keyfile", key]))
+        let tokens = box.run(["export", "--format", "cfg", "--vault", box.vault, "--keyfile", key])
+        #expect(tokens.stdout == Fixtures.pythonTokensSection)
+        let other = box.run(["export", "--format", "cfg", "--namespace", "other-client", "--vault", box.vault, "--keyfile", key])
+        #expect(other.stdout == Fixtures.pythonOtherSection)
+        expectFailure(box.run(["import", box.path("globus.cfg"), "--section", "absent", "--vault", box.vault, "--keyfile", key]), 66,
+                      mentioning: ["absent"])
+    }
+
+    @Test func theFormatComesFromTheNameElseTheFirstCharacter() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write(Fixtures.pythonJSON, to: "mytokens")
+        expectSuccess(box.run(["import", box.path("mytokens"), "--vault", box.vault, "--keyfile", key]))
+        box.write(Fixtures.pythonTokensSection, to: "noext")
+        expectSuccess(box.run(["import", box.path("noext"), "--vault", box.vault, "--keyfile", key]))
+        box.write("access_token=x\n", to: "odd")
+        expectFailure(box.run(["import", box.path("odd"), "--vault", box.vault, "--keyfile", key]), 64, mentioning: ["--format"])
+    }
+
+    @Test func importMergesAndReplacesSetsOfTheSameResourceServer() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.importFixture(["--keyfile", key])
+        let newer = Fixtures.pythonJSON.replacingOccurrences(of: "1600000000", with: "4200000000")
+        box.write(newer, to: "newer.json")
+        let again = box.run(["import", box.path("newer.json"), "--vault", box.vault, "--keyfile", key])
+        #expect(again.stdout.contains("(0 new, 2 replaced)"))
+        #expect(box.run(["export", "--vault", box.vault, "--keyfile", key]).stdout == newer + "\n")
+    }
+
+    @Test func exportImportRoundTripIntoAPassphraseVault() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.importFixture(["--keyfile", key])
+        for format in ["json", "cfg"] {
+            let exported = box.run(["export", "--format", format, "--vault", box.vault, "--keyfile", key])
+            box.write(exported.stdout, to: "exported.\(format)")
+            let target = box.path("target-\(format).vault")
+            box.write(Fixtures.passphrase + "\n", to: "pass")
+            expectSuccess(box.run(["init", "--vault", target, "--passphrase-file", box.path("pass"), "--kdf", "interactive"]))
+            expectSuccess(box.run(["import", box.path("exported.\(format)"), "--vault", target, "--passphrase-file", box.path("pass")]))
+            let back = box.run(["export", "--format", format, "--vault", target, "--passphrase-file", box.path("pass")])
+            #expect(back.stdout == exported.stdout, "\(format) round trip differs")
+        }
+    }
+
+    @Test func shredSourceWipesThePlaintextOnlyAfterAVerifiedImport() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write(Fixtures.pythonJSON, to: "tokens.json")
+        let shredded = box.run(["import", box.path("tokens.json"), "--shred-source", "--vault", box.vault, "--keyfile", key])
+        expectSuccess(shredded)
+        #expect(shredded.stdout.contains("shredded"))
+        #expect(!box.exists("tokens.json"))
+        #expect(box.run(["export", "--vault", box.vault, "--keyfile", key]).stdout == Fixtures.pythonJSON + "\n")
+
+        // A single-section INI file goes too.
+        box.write(Fixtures.pythonTokensSection, to: "single.cfg")
+        expectSuccess(box.run(["import", box.path("single.cfg"), "--shred-source", "--vault", box.vault, "--keyfile", key]))
+        #expect(!box.exists("single.cfg"))
+    }
+
+    @Test func shredSourceKeepsTheFileWhenAnythingFails() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        let before = box.read(box.vault)
+        // Other clients' sections would be lost: refused before anything is written.
+        box.write(Fixtures.pythonTokensSection + Fixtures.pythonOtherSection, to: "multi.cfg")
+        expectFailure(box.run(["import", box.path("multi.cfg"), "--shred-source", "--vault", box.vault, "--keyfile", key]), 64,
+                      mentioning: ["other-client"])
+        #expect(box.exists("multi.cfg"))
+        #expect(box.read(box.vault) == before)
+        // Wrong key: nothing imported, nothing shredded.
+        box.write(Fixtures.pythonJSON, to: "tokens.json")
+        expectSuccess(box.run(["keygen", box.path("other")]))
+        expectFailure(box.run(["import", box.path("tokens.json"), "--shred-source", "--vault", box.vault, "--keyfile", box.path("other")]), 77)
+        #expect(box.read("tokens.json") == Fixtures.pythonJSON)
+        // Invalid data: nothing imported, nothing shredded.
+        box.write(Fixtures.invalidTokenTypeJSON, to: "bad.json")
+        expectFailure(box.run(["import", box.path("bad.json"), "--shred-source", "--vault", box.vault, "--keyfile", key]), 65)
+        #expect(box.exists("bad.json"))
+        #expect(box.read(box.vault) == before)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
