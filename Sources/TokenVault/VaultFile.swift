@@ -58,4 +58,14 @@ struct VaultFile {
             try SecureFile.remove(lockPath)
         }
     }
+
+    /// Overwrites and removes the temp files of writers that died mid-write (they hold whole
+    /// earlier versions of the vault). Call only while holding the vault's lock.
+    func wipeLeftoverTempFiles() throws(VaultError) {
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            for leftover in try SecureFile.leftoverTempFiles(besides: path) {
+                try SecureFile.overwriteAndRemove(leftover)
+            }
+        }
+    }
 }

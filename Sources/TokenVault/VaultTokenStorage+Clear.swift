@@ -10,6 +10,9 @@ internal import SecureFiles
 /// through a descriptor kept across the rename: the key still opens the vault, so the old
 /// ciphertext would otherwise still yield the cleared tokens to anyone holding it.
 ///
+/// Temp files left by writers that died mid-write hold earlier versions of the vault; clearing
+/// overwrites and removes them too (under the lock, when no live writer can own one).
+///
 /// Neither reaches copies below the file system (SSD remapping, copy-on-write extents,
 /// snapshots, backups, an NFS server's cache); against those only the encryption protects.
 extension VaultTokenStorage {
@@ -23,6 +26,7 @@ extension VaultTokenStorage {
                 try removeLockFileWhileHeld()
                 return
             }
+            try file.wipeLeftoverTempFiles()
             var remaining = document
             remaining.namespaces[namespace] = nil
             if remaining.namespaces.values.allSatisfy(\.isEmpty) {
@@ -42,6 +46,7 @@ extension VaultTokenStorage {
                 try removeLockFileWhileHeld()
                 return
             }
+            try file.wipeLeftoverTempFiles()
             try file.wipeWithLockFile()
         }
     }

@@ -29,6 +29,7 @@ extension VaultTokenStorage {
                 throw VaultError.rekeyVerificationFailed(path: path)
             }
             try file.replaceWipingOld(with: newBytes)
+            try file.wipeLeftoverTempFiles()
             adopt(newKey, codec: verifier)
         }
     }
