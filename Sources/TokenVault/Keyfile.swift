@@ -13,7 +13,7 @@ public enum Keyfile {
     /// others (whatever the umask), never half-written, and never replaces an existing file.
     public static func generate(at path: String) throws {
         try PermissionPolicy.checkDirectory(forWriting: path)
-        let text = try KeyfileFormat.render(try SymmetricKey.random())
+        let text = try KeyfileFormat.encode(try SymmetricKey.random())
         try mappingFileErrors(role: .other) { () throws(FileError) in
             try text.withUnsafeBytes { raw throws(FileError) in
                 try SecureFile.createExclusively(raw, at: path, mode: 0o600)

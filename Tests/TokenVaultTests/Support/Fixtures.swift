@@ -2,8 +2,10 @@ import Tokens
 import TokenVault
 import VaultCrypto
 
-/// Argon2id at its cheapest: tests exercise the vault, not the KDF's cost.
-let cheapKDF: Argon2idParameters = .interactive
+/// A cheap Argon2id cost (1 pass, 8 MiB): tests exercise the vault, not the KDF's strength.
+let cheapKDF: Argon2idParameters = {
+    do { return try Argon2idParameters(opsLimit: 1, memLimitBytes: 8 << 20) } catch { fatalError("\(error)") }
+}()
 
 func passphrase(_ text: String) throws -> Passphrase {
     try Array(text.utf8).withUnsafeBytes { raw in try Passphrase(try SecureBytes(copying: raw)) }

@@ -106,10 +106,15 @@ func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     return false
 }
 
-/// Whether any `windowSize`-byte run of `old` appears in `new`.
+/// Whether any random-looking `windowSize`-byte run of `old` (salt, nonce, ciphertext) appears
+/// in `new`. Runs with few distinct bytes (the header's magic, zero fields) are skipped: a
+/// zero-filled wipe shares those by construction and they hold nothing secret.
 func sharesAnyRun(_ old: [UInt8], with new: [UInt8], windowSize: Int = 16) -> Bool {
     guard old.count >= windowSize, new.count >= windowSize else { return false }
     var windows = Set<ArraySlice<UInt8>>()
     for start in 0...(new.count - windowSize) { windows.insert(new[start..<start + windowSize]) }
-    return (0...(old.count - windowSize)).contains { windows.contains(old[$0..<$0 + windowSize]) }
+    return (0...(old.count - windowSize)).contains { start in
+        let window = old[start..<start + windowSize]
+        return Set(window).count >= 12 && windows.contains(window)
+    }
 }
