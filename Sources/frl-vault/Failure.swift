@@ -45,6 +45,8 @@ struct Failure: Equatable {
         case let error as VaultError: return from(error)
         case let error as FileError: return from(error)
         case let error as CryptoError: return from(error)
+        case let error as TokenStorageError: return from(error)
+        case let error as TokenFormatError: return Failure(.dataError, error.description)
         default: return nil
         }
     }
@@ -89,8 +91,8 @@ struct Failure: Equatable {
         case .noSuchSection(let path, let section):
             return Failure(.noInput, "\(path): no section [\(section)]", hint: "choose one with --section")
         case .shredWouldLoseSections(let path, let sections):
-            return Failure(.usage, "\(path): not shredding, it also holds section(s) \(sections.joined(separator: ", ")); tokens were imported",
-                           hint: "import those sections too, then remove the file")
+            return Failure(.usage, "\(path): refusing --shred-source, the file also holds section(s) \(sections.joined(separator: ", ")); nothing imported",
+                           hint: "import without --shred-source, and remove the file once every section is in the vault")
         case .importNotVerified(let path):
             return Failure(.dataError, "\(path): the vault read back does not hold what was imported; source not shredded")
         case .sourceChanged(let path):
@@ -104,39 +106,46 @@ struct Failure: Equatable {
         }
     }
 
+    /// The vault's own one-line descriptions, with the status and, where it helps, a hint.
     static func from(_ error: VaultError) -> Failure {
+        let message = error.description
         switch error {
-        case .wrongKey(let path):
-            return Failure(.noPermission, "\(path): wrong key or passphrase")
-        case .keyKindMismatch(let path, let vaultUses):
-            return Failure(.noPermission, "\(path): this vault is opened with a \(vaultUses)")
-        case .damaged(let path, let reason):
-            return Failure(.dataError, "\(path): damaged vault: \(reason)")
-        case .notAVault(let path):
-            return Failure(.dataError, "\(path): not a vault")
-        case .unsupportedVersion(let path, let version):
-            return Failure(.dataError, "\(path): vault format version \(version) is newer than this frl-vault understands",
-                           hint: "upgrade frl-vault")
-        case .unsafeKDFParameters(let path, let reason):
-            return Failure(.configuration, "\(path): unsafe key-derivation parameters: \(reason)")
+        case .wrongKey, .keyKindMismatch, .permissionDenied:
+            return Failure(.noPermission, message)
+        case .damaged, .notAVault, .invalidKeyfile, .invalidTokenData, .rekeyVerificationFailed:
+            return Failure(.dataError, message)
+        case .unsupportedVersion:
+            return Failure(.dataError, message, hint: "upgrade frl-vault")
+        case .unsafeKDFParameters:
+            return Failure(.configuration, message)
         case .unsafePermissions(let path, let reason, let fix):
-            return Failure(.configuration, "\(path): unsafe permissions: \(reason)", hint: fix)
-        case .lockTimeout(let path, let seconds):
-            return Failure(.lockTimeout, "\(path): still locked by another process after \(formatSeconds(seconds)) s")
-        case .missingKeyfile(let path):
-            return Failure(.noInput, "\(path): no such keyfile", hint: "create one with 'frl-vault keygen \(path)'")
-        case .invalidKeyfile(let path, let reason):
-            return Failure(.dataError, "\(path): not a keyfile: \(reason)")
-        case .missingVault(let path):
-            return Failure(.noInput, "\(path): no such vault", hint: "create it with 'frl-vault init'")
-        case .alreadyExists(let path):
-            return Failure(.cannotCreate, "\(path): already exists, refusing to overwrite")
-        case .sameKey(let path):
-            return Failure(.usage, "\(path): the new key is the vault's current key; nothing changed")
-        case .invalidTokenData(let path, let reason):
-            return Failure(.dataError, "\(path): invalid token data: \(reason)")
-        case .io(let path, let operation, let errno):
-            return Failure(.ioError, "\(path): \(operation) failed (errno \(errno))")
+            return Failure(.configuration, "\(path): \(reason)", hint: "fix it with: \(fix)")
+        case .lockTimeout:
+            return Failure(.lockTimeout, message, hint: "raise --lock-timeout, or find the process holding the lock")
+        case .missingKeyfile:
+            return Failure(.noInput, message)
+        case .missingVault:
+            return Failure(.noInput, message, hint: "create one with 'frl-vault init', or name another with --vault or $FRL_VAULT")
+        case .alreadyExists:
+            return Failure(.cannotCreate, message)
+        case .sameKey:
+            return Failure(.usage, message)
+        case .io:
+            return Failure(.ioError, message)
+        }
+    }
+
+    static func from(_ error: TokenStorageError) -> Failure {
+        let message = error.description
+        switch error {
+        case .malformedJSON, .malformedINI, .invalidTokens, .unrepresentable:
+            return Failure(.dataError, message)
+        case .invalidSection:
+            return Failure(.usage, message)
+        case .isDirectory:
+            return Failure(.noInput, message)
+        case .unreadable(_, let cause), .unwritable(_, let cause):
+            return Failure(from(cause).status, message)
         }
     }
 
@@ -158,11 +167,13 @@ struct Failure: Equatable {
             return from(CLIError.secureMemory)
         case .emptyPassphrase:
             return Failure(.dataError, "empty passphrase", hint: "an empty passphrase would protect nothing")
+        case .keyDerivationFailed:
+            return Failure(.osError, error.description)
+        case .kdfParametersOutOfBounds:
+            return Failure(.configuration, error.description)
+        case .authenticationFailed, .invalidPadding, .invalidHex, .invalidLength:
+            return Failure(.dataError, error.description)
         }
-    }
-
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
 

@@ -24,7 +24,7 @@ struct FrlVault: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Keygen.self, Status.self, Show.self, Export.self,
+            Init.self, Keygen.self, Status.self, Show.self, Import.self, Export.self,
             Remove.self, Rekey.self, Verify.self, Clear.self,
         ]
     )
