@@ -20,7 +20,6 @@ enum TerminalPrompt {
     static func readSecret(prompt: String) throws(CLIError) -> SecureBytes {
         let terminal = openTerminal()
         defer { if terminal.owned { close(terminal.fd) } }
-        Posix.writeAll(terminal.output, prompt)
         var original = termios()
         let canSilence = tcgetattr(terminal.fd, &original) == 0
         if canSilence {
@@ -32,6 +31,8 @@ enum TerminalPrompt {
             installRestoringHandlers()
             _ = tcsetattr(terminal.fd, TCSAFLUSH, &silent)
         }
+        // Only now, with echo off and type-ahead flushed, is the person invited to type.
+        Posix.writeAll(terminal.output, prompt)
         defer {
             if canSilence {
                 _ = tcsetattr(terminal.fd, TCSAFLUSH, &original)

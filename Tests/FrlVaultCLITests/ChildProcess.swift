@@ -7,7 +7,7 @@ import Testing
 /// Pipes are created and marked close-on-exec, and children spawned, one thread at a time:
 /// otherwise a child spawned by a parallel test could inherit another test's pipe end in the
 /// gap, and that pipe would never see end of file.
-private let spawnLock = Mutex(())
+let spawnLock = Mutex(())
 
 /// The built `frl-vault` run as a real child process: its own session (so it has no
 /// controlling terminal and /dev/tty cannot be opened), an explicit environment, chosen
