@@ -4,6 +4,7 @@ internal import TokenVault
 /// `clear`: securely wipe the vault file and its lock file.
 struct Clear: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clear",
         abstract: "Securely wipe the vault (overwrite in place, then delete).",
         discussion: """
             Needs the vault's key, so a mistyped --vault cannot wipe a stranger's file. Asks for \

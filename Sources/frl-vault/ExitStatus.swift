@@ -28,14 +28,14 @@ enum ExitStatus: Int32, CaseIterable {
     static let helpTable = """
         EXIT STATUS
           0   success
-          64  usage: bad arguments, no key source and no terminal, confirmation refused
-          65  damaged vault, not a vault, or invalid token data
+          64  usage: bad arguments, no key source and no terminal, not confirmed
+          65  damaged vault, not a vault, invalid token data, empty passphrase
           66  vault, keyfile, input file or passphrase source missing
           70  internal error (a bug)
-          71  secure memory unavailable (raise the locked-memory limit)
+          71  secure memory or key-derivation memory unavailable
           73  refuses to overwrite an existing vault or keyfile
           74  other read or write failure
-          75  lock timeout: another process holds the vault
+          75  lock timeout: another process holds the vault's lock
           77  wrong key or passphrase, or permission denied
           78  unsafe permissions or unsafe KDF parameters
         """

@@ -6,6 +6,7 @@ extension PythonFormats.Format: ExpressibleByArgument {}
 /// `export`: one namespace in a Fair Research Login plaintext format, to stdout.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Print one namespace's tokens in clear, as JSONTokenStorage or ConfigParserTokenStorage would store them.",
         discussion: "For migration and debugging. The output holds live tokens: do not leave it in a file.")
 

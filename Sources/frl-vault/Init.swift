@@ -5,6 +5,7 @@ internal import TokenVault
 /// `init`: an empty vault sealed with a keyfile or a passphrase.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create an empty vault.",
         discussion: "A new passphrase from the terminal is asked for twice; an empty one is refused.")
 

@@ -4,6 +4,7 @@ internal import TokenVault
 /// `rekey`: re-encrypt under a new key; the library does it atomically under the lock.
 struct Rekey: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rekey",
         abstract: "Re-encrypt the vault under a new key (passphrase or keyfile, either way).",
         discussion: """
             The current key comes from the usual key sources; the new one must be named with a \

@@ -4,6 +4,7 @@ internal import TokenVault
 /// `remove`: drop token sets, all or nothing.
 struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remove",
         abstract: "Remove the token sets of these resource servers.",
         discussion: "If any of them is not in the namespace, nothing is removed.")
 

@@ -4,7 +4,8 @@ internal import TokenVault
 
 /// `show`: the token sets, values redacted unless `--reveal`.
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the token sets (values redacted unless --reveal).")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the token sets (values redacted unless --reveal).")
 
     static let redacted = "[redacted]"
 

@@ -5,6 +5,7 @@ internal import TokenVault
 /// `status`: the header without a key; with a key, what each namespace holds (never a value).
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show the vault's header; with a key, also its token sets' scopes and expiry.",
         discussion: "Never asks for a passphrase: with no key source given, only the header is shown.")
 

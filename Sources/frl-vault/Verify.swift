@@ -4,6 +4,7 @@ internal import TokenVault
 /// `verify`: decrypt and validate everything, one line of verdict.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Decrypt and validate the whole vault; print a one-line verdict.",
         discussion: "Success prints 'ok: ...' on stdout; failure prints one error line on stderr and exits non-zero.")
 
