@@ -43,6 +43,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "vault-child", dependencies: ["TokenVault", "Tokens"], path: "Tests/Children/vault-child"),
+        .executableTarget(
+            name: "vault-bench", dependencies: ["TokenVault", "Tokens", "VaultCrypto", "SecureFiles"],
+            path: "tools/bench/vault-bench"),
         .testTarget(name: "SecureFilesTests", dependencies: ["SecureFiles"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
