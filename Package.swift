@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"]),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles", "StorageContract"]),
         .testTarget(
             name: "NativeLoginTests",
