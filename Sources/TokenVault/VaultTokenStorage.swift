@@ -131,7 +131,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// Holds the lock, re-reads and decrypts the vault (fail closed: an error here ends the
     /// call before anything is written), lets `body` change the document, then replaces the
-    /// file if it changed (or always, for `writeTokens`).
+    /// file if it changed (or always, for `writeTokens`), wiping dead writers' temp files first.
     func modifyDocument<Result>(
         writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
     ) throws -> Result {
@@ -142,7 +142,12 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             let result = try body(&document)
             if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
                 try validate(document)
-                try file.replace(with: try encode(document))
+                let sealed = try encode(document)
+                // Holding the lock, every temp file of this vault is a dead writer's leftover: a
+                // whole earlier version. Wiping them here keeps them from piling up after crashes
+                // (it costs one directory scan when there are none).
+                try file.wipeLeftoverTempFiles()
+                try file.replace(with: sealed)
             }
             return result
         }
