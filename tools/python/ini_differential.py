@@ -34,7 +34,18 @@ def value_for(field, rng):
                        '  sp  '])
 
 
-def random_file(rng):
+BENIGN = {
+    'scope': ['v', 'v w', '%%x', '%(a_b__access_token)s-ref', '\u00e9', 'x:y=z', '  padded  '],
+    'access_token': ['tok', 'tok%%', 'T0K'],
+    'refresh_token': ['', 'r', '%%'],
+    'token_type': ['Bearer', ''],
+    'expires_at_seconds': ['12', ' 7 ', '1_0', '-3', '+4'],
+    'resource_server': ['a.b'],
+}
+BENIGN_NOISE = ['# c', '; c', '   # c', '', '\tcontinued', '[other]\nk = v', '[DEFAULT]']
+
+
+def hostile_file(rng):
     lines = ['[tokens]'] if rng.random() < 0.8 else []
     used = 0
     for _ in range(rng.randint(0, 9)):
@@ -44,7 +55,6 @@ def random_file(rng):
         elif roll < 0.25:
             lines.append(rng.choice(NOISE))
         else:
-            # Mostly walk through the six fields, so that many files are valid.
             field = rng.choice(FIELDS) if rng.random() < 0.3 else FIELDS[used % 6]
             used += 1
             key = 'a_b__' + field
@@ -53,6 +63,31 @@ def random_file(rng):
             if rng.random() < 0.05:
                 key = 'zz'
             lines.append(key + rng.choice(DELIMITERS) + value_for(field, rng))
+    return lines
+
+
+def mostly_valid_file(rng):
+    """All six fields with benign values, in any order, with quirks sprinkled between."""
+    lines = [rng.choice(['[tokens]', '[tokens]', '[tokens] trailing', ' [tokens]'])]
+    fields = list(FIELDS)
+    rng.shuffle(fields)
+    for field in fields:
+        if field in ('refresh_token', 'token_type') and rng.random() < 0.3:
+            continue
+        key = 'a_b__' + field
+        if rng.random() < 0.2:
+            key = key.upper()
+        lines.append(rng.choice(['', ' ', '  ']) + key + rng.choice(DELIMITERS)
+                     + rng.choice(BENIGN[field]))
+        if rng.random() < 0.2:
+            lines.append(rng.choice(BENIGN_NOISE))
+    if rng.random() < 0.3:
+        lines[0:0] = ['[first]', 'x: 1', '']
+    return lines
+
+
+def random_file(rng):
+    lines = mostly_valid_file(rng) if rng.random() < 0.5 else hostile_file(rng)
     return '\n'.join(lines) + rng.choice(['', '\n', '\n\n', '\r\n'])
 
 
