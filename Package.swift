@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "SecureFilesTests", dependencies: ["SecureFiles"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"], exclude: ["Fixtures"]),
