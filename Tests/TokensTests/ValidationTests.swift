@@ -87,6 +87,23 @@ import Tokens
         }
     }
 
+    /// What NativeLogin gets from JSONSerialization: NSNumber and NSNull, not Swift types.
+    @Test func acceptsJSONSerializationOutput() throws {
+        let json = #"{"auth.globus.org": {"scope": "s", "access_token": "A", "refresh_token": null, "token_type": "Bearer", "expires_at_seconds": 123.456, "resource_server": "auth.globus.org"}, "b": {"scope": "s", "access_token": "A", "refresh_token": false, "expires_at_seconds": "77", "resource_server": "b"}}"#
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
+        let map = try TokenMap.validated(fromJSONObject: object)
+        #expect(map["auth.globus.org"]?.expiresAtSeconds == 123)
+        #expect(map["auth.globus.org"]?.refreshToken == nil)
+        #expect(map["b"]?.expiresAtSeconds == 77)
+        let bad = try JSONSerialization.jsonObject(with: Data(#"{"scope": 5, "access_token": "A", "expires_at_seconds": 1, "resource_server": "r"}"#.utf8))
+        #expect(throws: TokenFormatError(.invalidType, resourceServer: "r", keys: ["scope"])) {
+            _ = try TokenSet(validating: try #require(bad as? [String: Any]))
+        }
+        #expect(throws: TokenFormatError(.invalidType, resourceServer: "auth.globus.org", keys: ["expires_at_seconds"])) {
+            _ = try TokenSet(validating: group(["expires_at_seconds": Date()]))
+        }
+    }
+
     @Test func mapKeysMustBeTheSetsOwnResourceServer() throws {
         let set = try TokenSet(validating: Self.valid)
         #expect(throws: TokenFormatError(.resourceServerMismatch, resourceServer: "transfer.api.globus.org", keys: ["resource_server"])) {

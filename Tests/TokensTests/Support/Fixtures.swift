@@ -37,7 +37,9 @@ enum PythonReader {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // -B: no __pycache__ in the source tree.
-        process.arguments = ["python3", "-B", Fixtures.repositoryRoot + "/tools/python/read_check.py"] + arguments
+        // FRL_PYTHON picks another interpreter, e.g. a venv holding the real fair-research-login.
+        let python = ProcessInfo.processInfo.environment["FRL_PYTHON"] ?? "python3"
+        process.arguments = [python, "-B", Fixtures.repositoryRoot + "/tools/python/read_check.py"] + arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

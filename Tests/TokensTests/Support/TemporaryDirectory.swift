@@ -54,3 +54,14 @@ func contents(of path: String) throws -> [UInt8] {
 func text(of path: String) throws -> String {
     String(decoding: try SecureFile.read(path), as: UTF8.self)
 }
+
+/// Raw file access for setting up and inspecting test files.
+enum SecureFileProbe {
+    static func exists(_ path: String) throws -> Bool {
+        try SecureFile.status(of: path) != nil
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        try SecureFile.writeAtomically(bytes, to: path)
+    }
+}
