@@ -38,18 +38,39 @@ struct FormatPlaintextTests {
             ("[1, 2, 3]", "wrong type at the document"),
             (
                 "{\"frl_vault\": 1, \"namespaces\": {\"tokens\": {\"rs\": {\"access_token\": \"SECRET-AT\"}}}}",
-                "missing \"scope\" in namespaces.tokens.rs"
+                "namespace 'tokens': token set for 'rs': missing required keys expires_at_seconds, resource_server, scope (missing_required)"
             ),
             (
                 "{\"frl_vault\": 1, \"namespaces\": {\"tokens\": {\"rs\": {\"scope\": \"s\", \"access_token\": 42, \"refresh_token\": \"SECRET-RT\", \"token_type\": \"Bearer\", \"expires_at_seconds\": 1, \"resource_server\": \"rs\"}}}}",
-                "wrong type at namespaces.tokens.rs.access_token"
+                "namespace 'tokens': token set for 'rs': access_token must be a string (invalid_type)"
             ),
+            (
+                "{\"frl_vault\": 1, \"namespaces\": {\"tokens\": {\"rs\": {\"scope\": \"s\", \"access_token\": \"SECRET-AT\", \"token_type\": \"Bearer\", \"expires_at_seconds\": 1, \"resource_server\": \"other\"}}}}",
+                "namespace 'tokens': token set for 'rs': filed under another resource server than its own, or claimed twice (resource_server_mismatch)"
+            ),
+            (
+                "{\"frl_vault\": 1, \"namespaces\": {\"SECRET-NAMESPACE with spaces\": {\"rs\": []}}}",
+                "a namespace: token set for 'rs': not a JSON object (not_dict)"
+            ),
+            ("{\"frl_vault\": 1, \"namespaces\": {\"tokens\": []}}", "wrong type at namespaces.tokens"),
         ])
     func malformedPlaintext(json: String, reason: String) throws {
         let codec = try FormatFixtures.keyfileCodec()
         let error = decodeError(codec, try vault(withPlaintext: json, codec: codec))
         #expect(error == .invalidTokenData(path: path, reason: reason))
         #expect(!String(describing: error).contains("SECRET"))
+    }
+
+    @Test("a document that breaks the token rules is refused before anything is sealed")
+    func invalidDocumentIsNotWritten() throws {
+        let codec = try FormatFixtures.keyfileCodec()
+        let misfiled = VaultDocument(namespaces: ["tokens": ["auth.globus.org": FormatFixtures.tokenSet("transfer.api.globus.org")]])
+        #expect(throws: VaultError.invalidTokenData(
+            path: path,
+            reason: "namespace 'tokens': token set for 'auth.globus.org': filed under another resource server than its own, or claimed twice (resource_server_mismatch)")
+        ) {
+            try codec.encode(misfiled, path: path)
+        }
     }
 
     @Test("a plaintext without valid padding is damage")
