@@ -105,5 +105,19 @@ done
 hyperfine --style none --warmup 1 --runs 5 -N --export-markdown rekey.md "${REKEY[@]}" >/dev/null
 cat rekey.md >> results.md
 
+{
+    echo
+    echo "## What the binaries link"
+    echo
+    echo "Dynamic build, Foundation-family libraries it needs (\`ldd\`):"
+    echo
+    echo '```'
+    ldd "$DYNAMIC" | grep -i -E 'foundation|icu' | awk '{print $1}' || true
+    echo '```'
+    echo
+    echo "Static build: $(nm "$STATIC" | grep -c '20FoundationEssentials') FoundationEssentials symbols,"
+    echo "$(nm "$STATIC" | grep -c '10Foundation' || true) Foundation symbols, $(nm "$STATIC" | grep -c '27FoundationInternationalization' || true) FoundationInternationalization symbols."
+} >> results.md
+
 cp results.md "$ROOT/$OUT"
 echo "cli-bench: wrote $OUT" >&2
