@@ -56,6 +56,14 @@ indirect enum JSONValue {
     }
 
     private static func writeString(_ text: String, to output: inout String) {
+        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
+        // nothing to escape: copy it whole instead of scalar by scalar.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
+            output += "\""
+            output += text
+            output += "\""
+            return
+        }
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

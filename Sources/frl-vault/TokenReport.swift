@@ -4,8 +4,15 @@ internal import TokenVault
 /// The per-resource-server summary shared by `status` and `show`: never a token value
 /// unless `show --reveal` asks for it.
 enum TokenReport {
+    /// Python's `str.split()` of the scope string. Scopes are ASCII in practice, and splitting
+    /// their bytes is an order of magnitude cheaper than the general Unicode path, which the
+    /// Tokens module keeps for anything else.
     static func scopes(of set: TokenSet) -> [String] {
-        set.scope.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        let bytes = set.scope.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return set.scopes }
+        // Python's ASCII whitespace for str.split(): \t \n \v \f \r, \x1c-\x1f and space.
+        return bytes.split(whereSeparator: { (0x09...0x0D).contains($0) || (0x1C...0x20).contains($0) })
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func hasRefreshToken(_ set: TokenSet) -> Bool {
@@ -55,10 +62,14 @@ enum TokenReport {
         }
     }
 
-    /// Aligned `label  value` lines.
+    /// Aligned `label  value` lines. Labels are ASCII, so UTF-8 length is their width.
     static func table(_ rows: [(String, String)], indent: Int) -> String {
-        let width = rows.map(\.0.count).max() ?? 0
-        let margin = String(repeating: " ", count: indent)
-        return rows.map { margin + $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 + "\n" }.joined()
+        let width = rows.map(\.0.utf8.count).max() ?? 0
+        var output = ""
+        for (label, value) in rows {
+            output += String(repeating: " ", count: indent) + label
+            output += String(repeating: " ", count: width - label.utf8.count + 2) + value + "\n"
+        }
+        return output
     }
 }
