@@ -42,12 +42,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles"]),
-        .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles"]),
+        .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"]),
+        .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles", "StorageContract"]),
         .testTarget(
             name: "NativeLoginTests",
             dependencies: [
-                "NativeLogin", "Tokens", "TokenVault", "VaultCrypto",
+                "NativeLogin", "Tokens", "TokenVault", "VaultCrypto", "StorageContract",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

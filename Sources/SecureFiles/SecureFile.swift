@@ -1,0 +1,24 @@
+/// Every file operation of the package, behind one wall: reads with a size cap, atomic
+/// replacement, exclusive creation and overwrite-then-remove. Callers never touch file
+/// descriptors themselves.
+public enum SecureFile {
+    /// Default cap on reads: far above any token file, far below what would exhaust memory.
+    public static let defaultReadLimit = 64 << 20
+}
+
+/// Splits a path into its directory and last component, as dirname(3)/basename(3) would.
+struct PathParts {
+    let directory: String
+    let name: String
+
+    init(_ path: String) {
+        if let slash = path.lastIndex(of: "/") {
+            let dir = String(path[..<slash])
+            directory = dir.isEmpty ? "/" : dir
+            name = String(path[path.index(after: slash)...])
+        } else {
+            directory = "."
+            name = path
+        }
+    }
+}

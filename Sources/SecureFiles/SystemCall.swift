@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The thin wrappers every file operation goes through: errno becomes `FileError`, EINTR is
+/// retried, short reads and writes are looped.
+enum SystemCall {
+    static func message(for code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text).lowercased()
+    }
+
+    static func error(_ operation: String, path: String, errno code: Int32 = errno) -> FileError {
+        switch code {
+        case ENOENT, ENOTDIR: return .notFound(path: path)
+        case EISDIR: return .isDirectory(path: path)
+        case EACCES, EPERM: return .permissionDenied(path: path)
+        case EEXIST: return .alreadyExists(path: path)
+        default: return .system(path: path, operation: operation, errno: code)
+        }
+    }
+
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(FileError) -> Int32 {
+        while true {
+            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            if errno == ELOOP { throw .system(path: path, operation: "open (refusing a symbolic link)", errno: ELOOP) }
+            throw error("open", path: path)
+        }
+    }
+
+    static func close(_ fd: Int32) {
+        // Linux releases the descriptor even when close reports EINTR; retrying could close
+        // a descriptor another thread has just been given.
+        _ = Glibc.close(fd)
+    }
+
+    static func fstat(_ fd: Int32, path: String) throws(FileError) -> stat {
+        var info = stat()
+        guard Glibc.fstat(fd, &info) == 0 else { throw error("fstat", path: path) }
+        return info
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: off_t? = nil, path: String) throws(FileError) {
+        guard var cursor = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        var position = offset
+        while remaining > 0 {
+            let written: Int
+            if let at = position {
+                written = pwrite(fd, cursor, remaining, at)
+            } else {
+                written = write(fd, cursor, remaining)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw error("write", path: path)
+            }
+            cursor += written
+            remaining -= written
+            position = position.map { $0 + off_t(written) }
+        }
+    }
+
+    /// Reads until end of file, refusing more than `limit` bytes.
+    static func readAll(_ fd: Int32, limit: Int, sizeHint: Int, path: String) throws(FileError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: min(max(sizeHint, 0), limit) + 1)
+        var filled = 0
+        while true {
+            if filled == buffer.count {
+                guard buffer.count <= limit else { throw .tooLarge(path: path, limit: limit) }
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit + 1 - buffer.count)))
+            }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(fd, raw.baseAddress! + filled, raw.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error("read", path: path)
+            }
+            if count == 0 { break }
+            filled += count
+            if filled > limit { throw .tooLarge(path: path, limit: limit) }
+        }
+        buffer.removeSubrange(filled...)
+        return buffer
+    }
+
+    static func fsync(_ fd: Int32, path: String) throws(FileError) {
+        while Glibc.fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw error("fsync", path: path)
+        }
+    }
+
+    /// Makes a rename or unlink in `directory` durable.
+    static func fsyncDirectory(_ directory: String) throws(FileError) {
+        let fd = try open(directory, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        try fsync(fd, path: directory)
+    }
+}
