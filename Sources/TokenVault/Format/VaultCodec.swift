@@ -1,0 +1,176 @@
+internal import Synchronization
+internal import VaultCrypto
+
+/// Turns vault files into documents and back: pure bytes in, bytes out, no file I/O.
+///
+/// One codec serves one vault and one key. It caches the master key in secure memory for the
+/// vault's (salt, Argon2id parameters), so only the first passphrase operation pays for
+/// Argon2id; `encode` reuses the salt and parameters of the last successful `decode` (or of its
+/// own first `encode`), which keeps the cached key valid across rewrites. A new codec starts
+/// with a fresh random salt: that is how `create` and `rekey` get one.
+final class VaultCodec: Sendable {
+    let keyMaterial: KeyMaterial
+
+    /// The vault this codec has settled on: its salt, its key derivation and the master key
+    /// they give. Only ever set from a verified decode or from this codec's own encode.
+    private struct Session {
+        var salt: Argon2id.Salt
+        var keyDerivation: VaultHeader.KeyDerivation
+        var masterKey: SymmetricKey
+    }
+
+    private struct State: ~Copyable {
+        var session: Session?
+        /// The salt a new vault gets; random unless a test vector fixes it.
+        var saltForNewVault: Argon2id.Salt
+    }
+
+    private let state: Mutex<State>
+
+    init(keyMaterial: KeyMaterial) {
+        self.keyMaterial = keyMaterial
+        state = Mutex(State(session: nil, saltForNewVault: .random()))
+    }
+
+    /// Deterministic construction for test vectors only: a new vault gets `salt`.
+    init(keyMaterial: KeyMaterial, saltForNewVault salt: Argon2id.Salt) {
+        self.keyMaterial = keyMaterial
+        state = Mutex(State(session: nil, saltForNewVault: salt))
+    }
+
+    /// Reads the header; needs no key and does no KDF work.
+    static func inspect(_ file: [UInt8], path: String) throws(VaultError) -> VaultInfo {
+        let (header, _) = try VaultHeader.parse(file, path: path)
+        let keyDerivation: VaultInfo.KeyDerivation =
+            switch header.keyDerivation {
+            case .keyfile: .keyfile
+            case .argon2id(let parameters):
+                .argon2id(opsLimit: parameters.opsLimit, memLimitBytes: parameters.memLimitBytes)
+            }
+        return VaultInfo(formatVersion: Int(VaultFormat.version), keyDerivation: keyDerivation, fileSize: file.count)
+    }
+
+    /// Opens a vault file. Errors, in the order they are checked: `notAVault`,
+    /// `unsupportedVersion`, `damaged` (header), `unsafeKDFParameters` (before any KDF work),
+    /// `keyKindMismatch`, `wrongKey` (key commitment), `damaged` (authentication, padding),
+    /// `invalidTokenData` (JSON, token sets).
+    func decode(_ file: [UInt8], path: String) throws(VaultError) -> VaultDocument {
+        let padded = try openPadded(file, path: path)
+        return try PlaintextDocument.decode(padded, path: path)
+    }
+
+    /// Everything `decode` does short of parsing the plaintext: the padded plaintext, in secure
+    /// memory. Internal; the test vectors use it to re-seal a vault byte for byte.
+    func openPadded(_ file: [UInt8], path: String) throws(VaultError) -> SecureBytes {
+        let (header, storedCommitment) = try VaultHeader.parse(file, path: path)
+        let prefix = header.authenticatedPrefix
+        let masterKey = try state.withLock { (state) throws(VaultError) -> SymmetricKey in
+            if let session = state.session, session.salt == header.salt, session.keyDerivation == header.keyDerivation {
+                guard try commitmentMatches(storedCommitment, key: session.masterKey, prefix: prefix, path: path) else {
+                    throw .wrongKey(path: path)
+                }
+                return session.masterKey
+            }
+            let candidate = try deriveMasterKey(for: header, path: path)
+            // Only a key that matches the commitment is cached and so reused for writing: a
+            // wrong passphrase must never end up sealing a vault.
+            guard try commitmentMatches(storedCommitment, key: candidate, prefix: prefix, path: path) else {
+                throw .wrongKey(path: path)
+            }
+            state.session = Session(salt: header.salt, keyDerivation: header.keyDerivation, masterKey: candidate)
+            return candidate
+        }
+        do {
+            let boxKey = try BLAKE2b.deriveKey(from: masterKey, message: VaultFormat.boxKeyLabel + prefix)
+            return try file.withUnsafeBytes { bytes in
+                Result { () throws(CryptoError) in
+                    try SecretBox.open(
+                        UnsafeRawBufferPointer(rebasing: bytes[VaultFormat.Offset.sealedBox...]),
+                        nonce: header.nonce, using: boxKey)
+                }
+            }.get()
+        } catch {
+            throw VaultError(error, path: path)
+        }
+    }
+
+    /// Seals `document` into a complete vault file with a fresh random nonce.
+    func encode(_ document: VaultDocument, path: String) throws(VaultError) -> [UInt8] {
+        try encode(document, path: path, nonce: .random())
+    }
+
+    /// `encode` with a chosen nonce: internal, for the frozen test vectors only. A nonce must
+    /// never be reused with one key, and the box key depends on the nonce, so production
+    /// code always takes the random one above.
+    func encode(_ document: VaultDocument, path: String, nonce: SecretBox.Nonce) throws(VaultError) -> [UInt8] {
+        let padded = try PlaintextDocument.encode(document, path: path)
+        return try seal(padded, path: path, nonce: nonce)
+    }
+
+    /// Seals an already padded plaintext: the format layer without the JSON layer, so the test
+    /// vectors can be re-sealed byte for byte whatever the JSON encoder's whitespace.
+    func seal(_ padded: SecureBytes, path: String, nonce: SecretBox.Nonce) throws(VaultError) -> [UInt8] {
+        let session = try currentSession(path: path)
+        let header = VaultHeader(keyDerivation: session.keyDerivation, salt: session.salt, nonce: nonce)
+        let prefix = header.authenticatedPrefix
+        do {
+            let boxKey = try BLAKE2b.deriveKey(from: session.masterKey, message: VaultFormat.boxKeyLabel + prefix)
+            let commitment = try BLAKE2b.hash(
+                VaultFormat.commitmentLabel + prefix, key: session.masterKey,
+                outputByteCount: VaultFormat.commitmentByteCount)
+            let headerBytes = try VaultHeader.serialize(prefix: prefix, commitment: commitment)
+            return SecretBox.seal(padded, nonce: nonce, using: boxKey, prefixedBy: headerBytes)
+        } catch {
+            throw VaultError(error, path: path)
+        }
+    }
+
+    /// The session to write with: the last decoded vault's, or a new vault's (fresh salt,
+    /// this codec's Argon2id cost), derived once and kept.
+    private func currentSession(path: String) throws(VaultError) -> Session {
+        try state.withLock { (state) throws(VaultError) -> Session in
+            if let session = state.session { return session }
+            let keyDerivation: VaultHeader.KeyDerivation =
+                switch keyMaterial {
+                case .rawKey: .keyfile
+                case .passphrase(_, let parameters): .argon2id(parameters)
+                }
+            let header = VaultHeader(keyDerivation: keyDerivation, salt: state.saltForNewVault, nonce: .random())
+            let session = Session(
+                salt: state.saltForNewVault, keyDerivation: keyDerivation,
+                masterKey: try deriveMasterKey(for: header, path: path))
+            state.session = session
+            return session
+        }
+    }
+
+    /// K: the keyfile's key, or Argon2id(passphrase, salt, ops, mem). Refuses a key of the
+    /// other kind before doing any work.
+    private func deriveMasterKey(for header: VaultHeader, path: String) throws(VaultError) -> SymmetricKey {
+        switch (keyMaterial, header.keyDerivation) {
+        case (.rawKey(let key), .keyfile):
+            return key
+        case (.passphrase(let passphrase, _), .argon2id(let parameters)):
+            do {
+                return try Argon2id.deriveKey(from: passphrase, salt: header.salt, parameters: parameters)
+            } catch {
+                throw VaultError(error, path: path)
+            }
+        case (.rawKey, .argon2id):
+            throw .keyKindMismatch(path: path, vaultUses: "a passphrase")
+        case (.passphrase, .keyfile):
+            throw .keyKindMismatch(path: path, vaultUses: "a keyfile")
+        }
+    }
+
+    /// Constant time: the commitment is public, but this also compares on behalf of a key.
+    private func commitmentMatches(_ stored: [UInt8], key: SymmetricKey, prefix: [UInt8], path: String) throws(VaultError) -> Bool {
+        do {
+            let expected = try BLAKE2b.hash(
+                VaultFormat.commitmentLabel + prefix, key: key, outputByteCount: VaultFormat.commitmentByteCount)
+            return SecureMemory.constantTimeEquals(stored, expected)
+        } catch {
+            throw VaultError(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+internal import VaultCrypto
+
+extension VaultError {
+    /// Maps a crypto-layer failure met while reading or writing the vault at `path`.
+    /// `VaultError` has no case for resource exhaustion, so allocation failures are reported as
+    /// `io` with ENOMEM, which is what they are.
+    init(_ error: CryptoError, path: String) {
+        let enomem: Int32 = 12
+        switch error {
+        case .secureMemoryUnavailable:
+            self = .io(path: path, operation: "allocate secure memory", errno: enomem)
+        case .keyDerivationFailed:
+            self = .io(path: path, operation: "derive the key with Argon2id", errno: enomem)
+        case .kdfParametersOutOfBounds(let reason):
+            self = .unsafeKDFParameters(path: path, reason: reason)
+        case .authenticationFailed:
+            self = .damaged(path: path, reason: "ciphertext authentication failed")
+        case .invalidPadding:
+            self = .damaged(path: path, reason: "invalid plaintext padding")
+        case .emptyPassphrase, .invalidLength, .invalidHex:
+            self = .damaged(path: path, reason: error.description)
+        }
+    }
+}

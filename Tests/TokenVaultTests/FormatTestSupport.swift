@@ -1,0 +1,50 @@
+@testable import TokenVault
+import Tokens
+import VaultCrypto
+
+/// Shared fixtures for the format tests: cheap Argon2id costs, sample token maps, codecs.
+enum FormatFixtures {
+    /// libsodium's minimum Argon2id cost: tests exercise the format, not the KDF's strength.
+    static let cheapKDF: Argon2idParameters = {
+        do { return try Argon2idParameters(opsLimit: 1, memLimitBytes: 8192) } catch { fatalError("\(error)") }
+    }()
+
+    static func passphrase(_ text: String) throws -> Passphrase {
+        try Array(text.utf8).withUnsafeBytes { try Passphrase(copying: $0) }
+    }
+
+    static func key(repeating byte: UInt8) throws -> SymmetricKey {
+        try [UInt8](repeating: byte, count: 32).withUnsafeBytes { try SymmetricKey(copying: $0) }
+    }
+
+    static func tokenSet(_ resourceServer: String, index: Int = 0) -> TokenSet {
+        TokenSet(
+            scope: "urn:globus:auth:scope:\(resourceServer):all",
+            accessToken: "AT-\(resourceServer)-\(index)-secret",
+            refreshToken: index.isMultiple(of: 2) ? "RT-\(resourceServer)-\(index)-secret" : nil,
+            expiresAtSeconds: 1_700_000_000 + index,
+            resourceServer: resourceServer)
+    }
+
+    static func tokenMap(count: Int, prefix: String = "rs") -> TokenMap {
+        var map = TokenMap()
+        for index in 0..<count {
+            let server = "\(prefix)\(index).example.org"
+            map[server] = tokenSet(server, index: index)
+        }
+        return map
+    }
+
+    static let sampleDocument = VaultDocument(namespaces: [
+        "tokens": ["auth.globus.org": tokenSet("auth.globus.org"), "transfer.api.globus.org": tokenSet("transfer.api.globus.org", index: 1)],
+        "other-client": ["groups.api.globus.org": tokenSet("groups.api.globus.org", index: 2)],
+    ])
+
+    static func keyfileCodec(_ byte: UInt8 = 0x42) throws -> VaultCodec {
+        VaultCodec(keyMaterial: .rawKey(try key(repeating: byte)))
+    }
+
+    static func passphraseCodec(_ text: String = "correct horse battery staple") throws -> VaultCodec {
+        VaultCodec(keyMaterial: .passphrase(try passphrase(text), cheapKDF))
+    }
+}
