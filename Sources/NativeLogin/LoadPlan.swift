@@ -21,8 +21,8 @@ struct LoadPlan: Equatable {
         let requested = ScopeList.normalise(requestedScopes ?? [])
         if !requested.isEmpty {
             let wanted = Set(requested)
-            selected = tokens.filter { !wanted.isDisjoint(with: ScopeList.of($0.value)) }
-            let loaded = Set(selected.values.flatMap(ScopeList.of))
+            selected = tokens.filter { !wanted.isDisjoint(with: $0.value.scopes) }
+            let loaded = Set(selected.scopes)
             let missing = requested.filter { !loaded.contains($0) }
             guard missing.isEmpty else { throw .scopesMismatch(missingScopes: missing) }
         }

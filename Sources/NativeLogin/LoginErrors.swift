@@ -1,3 +1,5 @@
+public import Tokens
+
 /// Every error NativeLogin throws conforms to this: the Swift form of Fair Research Login's
 /// `LoginException`, so `catch let error as any LoginException` catches them all.
 ///
@@ -145,16 +147,14 @@ public enum LoginUsageError: LoginException, Equatable {
     }
 }
 
-/// A token set is not in Fair Research Login's format (Python's `InvalidTokenFormat`); the
-/// payload names the resource server and the field, never a value.
+/// A token set is not in Fair Research Login's format (Python's `InvalidTokenFormat`, whose
+/// `code` strings `problem.code` carries); the description names the resource server and the
+/// rule, never a value.
 public struct InvalidTokenFormat: LoginException, Equatable {
-    public let resourceServer: String
-    public let reason: String
+    public let problem: TokenFormatError
 
-    public init(resourceServer: String, reason: String) {
-        self.resourceServer = resourceServer
-        self.reason = reason
-    }
+    public init(_ problem: TokenFormatError) { self.problem = problem }
 
-    public var description: String { "invalid token set for \(resourceServer): \(reason)" }
+    public var code: TokenFormatError.Code { problem.code }
+    public var description: String { "invalid token format: \(problem.description)" }
 }

@@ -98,7 +98,7 @@ extension NativeClient {
     static func byScope(_ tokens: TokenMap) -> [String: TokenSet] {
         var result: [String: TokenSet] = [:]
         for set in tokens.values.sorted(by: { $0.resourceServer < $1.resourceServer }) {
-            for scope in ScopeList.of(set) { result[scope] = set }
+            for scope in set.scopes { result[scope] = set }
         }
         return result
     }

@@ -59,6 +59,24 @@ public final class NativeClient: Sendable {
         self.api = GlobusAuthAPI(http: AuthHTTPClient(base: self.authBaseURL, timeoutSeconds: requestTimeoutSeconds), clientID: clientID)
     }
 
+    /// A client with Python's default storage: `MultiClientTokenStorage`, the section named by
+    /// `clientID` in `~/.globus-native-apps.cfg`.
+    public convenience init(
+        clientID: String,
+        appName: String = NativeClient.defaultAppName,
+        codeHandlers: [any CodeHandler] = [LocalServerCodeHandler(), InputCodeHandler()],
+        defaultScopes: [String] = NativeClient.defaultRequestedScopes,
+        authBaseURL: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        requestTimeoutSeconds: Double = 30
+    ) throws(LoginUsageError) {
+        try self.init(
+            clientID: clientID, appName: appName, tokenStorage: MultiClientTokenStorage(clientID: clientID),
+            codeHandlers: codeHandlers, defaultScopes: defaultScopes, authBaseURL: authBaseURL,
+            environment: environment, requestTimeoutSeconds: requestTimeoutSeconds
+        )
+    }
+
     /// Returns saved tokens when they are valid for `requestedScopes` (unless `force`);
     /// otherwise runs the native-app flow (PKCE S256, a random `state` that is checked), saves
     /// what Globus Auth returns and returns it keyed by resource server.
@@ -134,7 +152,4 @@ enum ScopeList {
             .filter { seen.insert($0).inserted }
     }
 
-    static func of(_ set: TokenSet) -> [String] {
-        set.scope.split(whereSeparator: \.isWhitespace).map(String.init)
-    }
 }
