@@ -20,7 +20,7 @@ final class FakeGlobusAuth: Sendable {
 
     /// What the authorize endpoint does after "consent".
     enum AuthorizeBehaviour: Sendable { case consent, deny, wrongState }
-    /// What the token endpoint answers.
+    /// What the token endpoint answers (`serverError` applies to revocation too).
     enum TokenBehaviour: Sendable { case normal, serverError, garbage, invalidGrantForRefresh }
 
     struct Request: Sendable {
@@ -229,6 +229,7 @@ final class FakeGlobusAuth: Sendable {
     }
 
     private static func revoke(_ form: [String: String], _ state: inout State) -> Response {
+        if state.token == .serverError { return Response(status: .internalServerError, body: "upstream exploded") }
         guard let token = form["token"], form["client_id"] != nil else { return .oauthError("invalid_request") }
         state.revoked.insert(token)
         state.refreshTokens[token]?.revoked = true

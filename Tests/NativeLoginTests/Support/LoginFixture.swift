@@ -39,6 +39,7 @@ final class LoginFixture {
         }
     }
 
+    @discardableResult
     func login(force: Bool = false) throws -> TokenMap {
         try client.login(requestedScopes: LoginFixture.scopes, refreshTokens: true, force: force)
     }
