@@ -1,6 +1,8 @@
+internal import SecureFiles
+
 /// Everything that can go wrong with a vault. Every case names the file; none carries key or
-/// token material. (STUB: owned by the vault-storage work; signatures are the contract.)
-public enum VaultError: Error, Equatable, Sendable {
+/// token material, so an error can be printed, logged or shown to a user as it is.
+public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The key or passphrase does not open this vault.
     case wrongKey(path: String)
     /// The vault was sealed with a passphrase and a keyfile was given, or the reverse.
@@ -31,4 +33,61 @@ public enum VaultError: Error, Equatable, Sendable {
     case invalidTokenData(path: String, reason: String)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
+    /// The operating system refused access to the file or its directory.
+    case permissionDenied(path: String)
+    /// Rekey's re-encrypted vault did not decrypt to the same tokens; the old vault was kept.
+    case rekeyVerificationFailed(path: String)
+
+    /// The file the error is about.
+    public var path: String {
+        switch self {
+        case .wrongKey(let path), .keyKindMismatch(let path, _), .damaged(let path, _),
+            .notAVault(let path), .unsupportedVersion(let path, _), .unsafeKDFParameters(let path, _),
+            .unsafePermissions(let path, _, _), .lockTimeout(let path, _), .missingKeyfile(let path),
+            .invalidKeyfile(let path, _), .missingVault(let path), .alreadyExists(let path),
+            .sameKey(let path), .invalidTokenData(let path, _), .io(let path, _, _),
+            .permissionDenied(let path), .rekeyVerificationFailed(let path):
+            return path
+        }
+    }
+
+    /// One line, lowercase, no final period (the CLI prefixes `frl-vault: error: `).
+    public var description: String {
+        switch self {
+        case .wrongKey(let path):
+            return "\(path): the key or passphrase does not open this vault"
+        case .keyKindMismatch(let path, let vaultUses):
+            return "\(path): this vault is opened with a \(vaultUses), not the key given"
+        case .damaged(let path, let reason):
+            return "\(path): the vault is damaged (\(reason))"
+        case .notAVault(let path):
+            return "\(path): not a vault file"
+        case .unsupportedVersion(let path, let version):
+            return "\(path): vault format version \(version) is newer than this program understands"
+        case .unsafeKDFParameters(let path, let reason):
+            return "\(path): refusing the key-derivation cost in the header (\(reason))"
+        case .unsafePermissions(let path, let reason, let fix):
+            return "\(path): \(reason); run: \(fix)"
+        case .lockTimeout(let path, let seconds):
+            return "\(path): another process held the vault's lock (\(path).lock) for more than \(seconds) s"
+        case .missingKeyfile(let path):
+            return "\(path): no such keyfile (create one with: frl-vault keygen \(path))"
+        case .invalidKeyfile(let path, let reason):
+            return "\(path): not a vault keyfile (\(reason))"
+        case .missingVault(let path):
+            return "\(path): no such vault"
+        case .alreadyExists(let path):
+            return "\(path): already exists, refusing to overwrite"
+        case .sameKey(let path):
+            return "\(path): the new key is the one the vault already uses"
+        case .invalidTokenData(let path, let reason):
+            return "\(path): the vault opened but its contents are not valid tokens (\(reason))"
+        case .io(let path, let operation, let errno):
+            return "\(path): \(operation) failed: \(SecureFile.errorText(for: errno))"
+        case .permissionDenied(let path):
+            return "\(path): permission denied"
+        case .rekeyVerificationFailed(let path):
+            return "\(path): the re-encrypted vault did not read back correctly; the old vault is unchanged"
+        }
+    }
 }

@@ -8,3 +8,16 @@ public enum VaultKey: Sendable {
     /// rekeyed; reading always uses the parameters recorded in the vault's header.
     case passphrase(Passphrase, kdf: Argon2idParameters)
 }
+
+extension VaultKey {
+    /// What the codec needs: a keyfile is read (and its permissions checked) here, once per
+    /// storage instance; a passphrase is handed over for the codec to stretch and cache.
+    func keyMaterial() throws(VaultError) -> KeyMaterial {
+        switch self {
+        case .keyfile(let path):
+            return .rawKey(try Keyfile.load(from: path))
+        case .passphrase(let passphrase, let kdf):
+            return .passphrase(passphrase, kdf)
+        }
+    }
+}

@@ -1,49 +1,171 @@
+internal import SecureFiles
+internal import Synchronization
 public import Tokens
+internal import VaultCrypto
 
-/// STUB of the public API; the vault-storage work replaces every body. The signatures are the
-/// contract the CLI and NativeLogin build against.
-public final class VaultTokenStorage: TokenStorage, @unchecked Sendable {
+/// A `TokenStorage` that keeps token maps encrypted in one vault file, side by side under
+/// namespaces (one per client, like the sections of Fair Research Login's multi-client storage).
+///
+/// - Reads take no lock and need no write access: a vault is always replaced whole by rename,
+///   so a reader sees one complete version.
+/// - Every write is a read-modify-write of the whole document under the vault's lock, re-reading
+///   the file inside the lock, so writers in other processes lose nothing.
+/// - The key is resolved once per instance: the keyfile read, or the passphrase stretched, by the
+///   first operation, then kept (in secure memory, by the codec) for the instance's lifetime.
+/// - A vault that does not open (wrong key, damaged, not a vault) is never written over by any
+///   method here: every write path decrypts the current file first and stops on failure.
+public final class VaultTokenStorage: TokenStorage, Sendable {
     public let path: String
     public let namespace: String
+    public let lockTimeoutSeconds: Double
+
+    private struct KeyState {
+        var key: VaultKey
+        /// Built on first use; holds the derived key for the vault's current salt.
+        var codec: VaultCodec?
+    }
+
+    private let keyState: Mutex<KeyState>
 
     public init(path: String, key: VaultKey, namespace: String = "tokens", lockTimeoutSeconds: Double = 10) {
         self.path = path
         self.namespace = namespace
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+        self.keyState = Mutex(KeyState(key: key, codec: nil))
     }
 
+    var file: VaultFile { VaultFile(path: path) }
+
+    // MARK: - Creating and inspecting
+
     /// Creates an empty vault; `alreadyExists` unless `force`.
+    ///
+    /// Without `force` the new file is published with link(2), which cannot replace anything.
+    /// With `force` an existing file at the path is replaced (under the lock) whether or not
+    /// this key opens it, and the new vault is 0600 regardless of the old file's mode.
     public static func create(path: String, key: VaultKey, force: Bool = false) throws {
-        fatalError("stub")
+        try PermissionPolicy.checkDirectory(forWriting: path)
+        let codec = VaultCodec(keyMaterial: try key.keyMaterial())
+        let bytes = try codec.encode(VaultDocument(namespaces: [:]), path: path)
+        let file = VaultFile(path: path)
+        guard force else {
+            try file.create(with: bytes)
+            return
+        }
+        try VaultLock.withLock(vaultPath: path, timeoutSeconds: 10) {
+            try mappingFileErrors(role: .other) { () throws(FileError) in
+                try SecureFile.writeAtomically(bytes, to: path, mode: 0o600)
+            }
+        }
     }
 
     /// Reads the header only; needs no key.
     public static func inspect(path: String) throws -> VaultInfo {
-        fatalError("stub")
+        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in try SecureFile.read(path) }
+        return try VaultCodec.inspect(bytes, path: path)
     }
 
-    public func writeTokens(_ tokens: TokenMap) throws { fatalError("stub") }
-    public func readTokens() throws -> TokenMap { fatalError("stub") }
-    public func clearTokens() throws { fatalError("stub") }
-    public func update<Result>(_ body: (inout TokenMap) throws -> Result) throws -> Result { fatalError("stub") }
+    // MARK: - TokenStorage
 
-    /// Every namespace's map (for `show`, `status`, `export`).
-    public func readAllNamespaces() throws -> [String: TokenMap] { fatalError("stub") }
+    public func writeTokens(_ tokens: TokenMap) throws {
+        try modifyDocument(writingEvenIfUnchanged: true) { document in
+            document.namespaces[namespace] = tokens
+        }
+    }
 
-    /// Read-modify-write of every namespace under the lock.
+    /// This namespace's map; empty when there is no vault yet or the namespace is absent.
+    public func readTokens() throws -> TokenMap {
+        try loadDocument()?.namespaces[namespace] ?? [:]
+    }
+
+    /// Read-modify-write of this namespace under the vault's lock. Nothing is written when `body`
+    /// throws or leaves the map as it was. `body` must not write through a storage of the same
+    /// vault: the lock is already held, and the inner write would wait for it until the timeout.
+    public func update<Result>(_ body: (inout TokenMap) throws -> Result) throws -> Result {
+        try modifyDocument(writingEvenIfUnchanged: false) { document in
+            let before = document.namespaces[namespace] ?? [:]
+            var tokens = before
+            let result = try body(&tokens)
+            if tokens != before {
+                document.namespaces[namespace] = tokens
+            }
+            return result
+        }
+    }
+
+    // MARK: - Every namespace
+
+    /// Every namespace's map (for `show`, `status`, `export`); `missingVault` when there is none.
+    public func readAllNamespaces() throws -> [String: TokenMap] {
+        guard let document = try loadDocument() else { throw VaultError.missingVault(path: path) }
+        return document.namespaces
+    }
+
+    /// Read-modify-write of every namespace under the lock (creating the vault when absent and
+    /// `body` adds something).
     public func updateAllNamespaces<Result>(_ body: (inout [String: TokenMap]) throws -> Result) throws -> Result {
-        fatalError("stub")
+        try modifyDocument(writingEvenIfUnchanged: false) { document in
+            try body(&document.namespaces)
+        }
     }
 
-    /// Securely wipes the whole vault file (all namespaces) and its lock file.
-    public func destroyVault() throws { fatalError("stub") }
+    // MARK: - The shared read and write paths
 
-    /// Re-encrypts the vault under `newKey` with a fresh salt and nonce, verified before the
-    /// rename, holding the lock and keeping the file's mode.
-    public func rekey(to newKey: VaultKey) throws { fatalError("stub") }
-}
+    /// The decrypted vault, or nil when there is none.
+    func loadDocument() throws -> VaultDocument? {
+        guard let bytes = try file.readIfPresent() else { return nil }
+        return try decode(bytes)
+    }
 
-/// Keyfiles: 32 random bytes in the documented text format, mode 0600.
-public enum Keyfile {
-    /// Writes a new keyfile; `alreadyExists` if the path exists.
-    public static func generate(at path: String) throws { fatalError("stub") }
+    func decode(_ bytes: [UInt8]) throws -> VaultDocument {
+        try withCodec { codec in try codec.decode(bytes, path: path) }
+    }
+
+    func encode(_ document: VaultDocument) throws -> [UInt8] {
+        try withCodec { codec in try codec.encode(document, path: path) }
+    }
+
+    /// Holds the lock, re-reads and decrypts the vault (fail closed: an error here ends the
+    /// call before anything is written), lets `body` change the document, then replaces the
+    /// file if it changed (or always, for `writeTokens`).
+    func modifyDocument<Result>(
+        writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
+    ) throws -> Result {
+        try PermissionPolicy.checkDirectory(forWriting: path)
+        return try withVaultLock {
+            let original = try loadDocument()
+            var document = original ?? VaultDocument(namespaces: [:])
+            let result = try body(&document)
+            if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
+                try file.replace(with: try encode(document))
+            }
+            return result
+        }
+    }
+
+    func withVaultLock<Result>(_ body: () throws -> Result) throws -> Result {
+        try VaultLock.withLock(vaultPath: path, timeoutSeconds: lockTimeoutSeconds, body)
+    }
+
+    /// Runs `body` with this instance's codec, building it (reading the keyfile) on first use.
+    /// Only codec calls run inside the mutex, never caller code, so a callback that reads
+    /// through this instance cannot deadlock.
+    func withCodec<R: Sendable>(_ body: (VaultCodec) throws -> R) throws -> R {
+        try keyState.withLock { state in
+            let codec = try state.codec ?? VaultCodec(keyMaterial: state.key.keyMaterial())
+            state.codec = codec
+            return try body(codec)
+        }
+    }
+
+    /// The key this instance uses now (rekey replaces it).
+    var currentKey: VaultKey { keyState.withLock { $0.key } }
+
+    /// After a rekey: the new key and a codec that already holds its derived key.
+    func adopt(_ key: VaultKey, codec: VaultCodec) {
+        keyState.withLock { state in
+            state.key = key
+            state.codec = codec
+        }
+    }
 }

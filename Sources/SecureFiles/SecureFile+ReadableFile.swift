@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file opened for reading, with the status of the very inode that was opened.
+///
+/// A permission policy that first calls stat(2) on a path and then opens it checks one file and
+/// reads another if the name is swapped in between. Here the status comes from fstat(2) on the
+/// open descriptor, so what is checked is exactly what `readAll` returns.
+public final class ReadableFile {
+    public let path: String
+    /// fstat of the open descriptor (symbolic links at `path` were followed by open).
+    public let status: FileStatus
+    private let descriptor: Int32
+
+    fileprivate init(path: String, descriptor: Int32, status: FileStatus) {
+        self.path = path
+        self.descriptor = descriptor
+        self.status = status
+    }
+
+    deinit { SystemCall.close(descriptor) }
+
+    /// The whole file. Anything but a regular file is refused before a byte is read, so a FIFO
+    /// or a device at the path can neither block nor feed endless data.
+    public func readAll(limit: Int = SecureFile.defaultReadLimit) throws(FileError) -> [UInt8] {
+        if status.isDirectory { throw .isDirectory(path: path) }
+        guard status.isRegularFile else {
+            throw .system(path: path, operation: "read (not a regular file)", errno: EINVAL)
+        }
+        if status.size > limit { throw .tooLarge(path: path, limit: limit) }
+        return try SystemCall.readAll(descriptor, limit: limit, sizeHint: status.size, path: path)
+    }
+
+    /// Lends the whole file to `body`, then zeroes the scratch buffer (for keyfiles).
+    public func withContents<R>(limit: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        var bytes = try readAll(limit: limit)
+        defer { SecureFile.wipe(&bytes) }
+        return try bytes.withUnsafeBytes { try body($0) }
+    }
+}
+
+extension SecureFile {
+    /// Opens `path` for reading, or returns nil when nothing is there. O_NONBLOCK keeps a FIFO
+    /// planted at the path from hanging the open; it changes nothing for regular files.
+    public static func openForReading(_ path: String) throws(FileError) -> ReadableFile? {
+        let fd: Int32
+        do {
+            fd = try SystemCall.open(path, O_RDONLY | O_NONBLOCK)
+        } catch .notFound {
+            return nil
+        }
+        let info: stat
+        do {
+            info = try SystemCall.fstat(fd, path: path)
+        } catch {
+            SystemCall.close(fd)
+            throw error
+        }
+        return ReadableFile(path: path, descriptor: fd, status: FileStatus(info))
+    }
+}

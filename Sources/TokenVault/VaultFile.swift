@@ -1,0 +1,71 @@
+internal import SecureFiles
+
+/// The vault file on disk, seen through the permission policy: every read checks the inode it
+/// actually opened, every write first checks the directory it renames in.
+struct VaultFile {
+    let path: String
+
+    /// The vault's bytes, or nil when there is no vault. Needs neither write access nor the lock.
+    func readIfPresent() throws(VaultError) -> [UInt8]? {
+        try mappingFileErrors(role: .vault) { () throws(FileError) -> ReadableFile? in
+            try SecureFile.openForReading(path)
+        }.map { file throws(VaultError) in
+            try PermissionPolicy.checkVault(file.status, path: path)
+            return try mappingFileErrors(role: .vault) { () throws(FileError) in try file.readAll() }
+        }
+    }
+
+    func read() throws(VaultError) -> [UInt8] {
+        guard let bytes = try readIfPresent() else { throw .missingVault(path: path) }
+        return bytes
+    }
+
+    /// Atomic replace; an existing vault keeps its mode, a new one is 0600.
+    func replace(with bytes: [UInt8]) throws(VaultError) {
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            try SecureFile.writeAtomically(bytes, to: path)
+        }
+    }
+
+    /// Atomic replace, then the replaced inode's bytes are overwritten in place.
+    func replaceWipingOld(with bytes: [UInt8], mode: UInt32? = nil) throws(VaultError) {
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            try SecureFile.writeAtomicallyWipingReplaced(bytes, to: path, mode: mode)
+        }
+    }
+
+    /// A new vault, 0600; `alreadyExists` if anything is at the path.
+    func create(with bytes: [UInt8]) throws(VaultError) {
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            try bytes.withUnsafeBytes { raw in
+                Result { () throws(FileError) in try SecureFile.createExclusively(raw, at: path, mode: 0o600) }
+            }.get()
+        }
+    }
+
+    /// Overwrites the vault in place, unlinks it, then unlinks the lock file (which the caller
+    /// holds: waiters notice the unlinked lock file and retry on a fresh one).
+    func wipeWithLockFile() throws(VaultError) {
+        let lockPath = try VaultLock.lockPath(forVault: path)
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            let target = try SecureFile.writeTarget(of: path)
+            try SecureFile.overwriteAndRemove(target)
+            if target != path {
+                // The symbolic link that named the vault would dangle, and a later write through
+                // a dangling link fails; clearing removes the name too.
+                try SecureFile.remove(path)
+            }
+            try SecureFile.remove(lockPath)
+        }
+    }
+
+    /// Overwrites and removes the temp files of writers that died mid-write (they hold whole
+    /// earlier versions of the vault). Call only while holding the vault's lock.
+    func wipeLeftoverTempFiles() throws(VaultError) {
+        try mappingFileErrors(role: .other) { () throws(FileError) in
+            for leftover in try SecureFile.leftoverTempFiles(besides: path) {
+                try SecureFile.overwriteAndRemove(leftover)
+            }
+        }
+    }
+}

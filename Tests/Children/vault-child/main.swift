@@ -1,0 +1,83 @@
+// A child process for TokenVaultTests: real processes contending for, holding and being
+// killed while holding a vault. Keyfile mode only (no KDF, so children start writing at once).
+//
+//   vault-child update-loop VAULT KEYFILE ID COUNT   COUNT updates, each adding child<ID>-<i>
+//   vault-child write-loop VAULT KEYFILE START       writes crashState(START), START+1, ... forever,
+//                                                    printing "wrote <k>" after each
+//   vault-child hold-lock VAULT KEYFILE              takes the lock, prints "locked", sleeps
+//   vault-child write-new VAULT KEYFILE UMASK        sets the umask (octal), writes crashState(1)
+//   vault-child keygen PATH UMASK                    sets the umask (octal), generates a keyfile
+import Glibc
+import Tokens
+import TokenVault
+
+/// The same states as `crashState` in the tests: every token carries a marker that must never
+/// appear in any file on disk, and `expiresAtSeconds` says which state it is.
+func crashState(_ k: Int) -> TokenMap {
+    var map: TokenMap = [:]
+    for server in ["auth.globus.org", "transfer.api.globus.org", "rs-\(k % 7)"] {
+        map[server] = TokenSet(
+            scope: "openid \(server)", accessToken: "PLAINTEXT-MARKER-access-\(k)-\(server)",
+            refreshToken: "PLAINTEXT-MARKER-refresh-\(k)", expiresAtSeconds: k, resourceServer: server)
+    }
+    return map
+}
+
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+func fail(_ message: String) -> Never {
+    let text = Array("vault-child: \(message)\n".utf8)
+    _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else { fail("no command") }
+
+do {
+    switch (command, arguments.count) {
+    case ("update-loop", 5):
+        let storage = VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2]), lockTimeoutSeconds: 60)
+        guard let count = Int(arguments[4]) else { fail("bad count") }
+        for i in 0..<count {
+            let server = "child\(arguments[3])-\(i)"
+            try storage.update { tokens in
+                tokens[server] = TokenSet(
+                    scope: "s", accessToken: "a-\(server)", refreshToken: nil, expiresAtSeconds: i,
+                    resourceServer: server)
+            }
+        }
+        say("done")
+    case ("write-loop", 4):
+        let storage = VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2]))
+        guard var k = Int(arguments[3]) else { fail("bad start") }
+        while true {
+            try storage.writeTokens(crashState(k))
+            say("wrote \(k)")
+            k += 1
+        }
+    case ("hold-lock", 3):
+        let storage = VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2]))
+        try storage.update { _ in
+            say("locked")
+            sleep(60)
+        }
+    case ("write-new", 4):
+        guard let mask = mode_t(arguments[3], radix: 8) else { fail("bad umask") }
+        umask(mask)
+        try VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2])).writeTokens(crashState(1))
+        say("done")
+    case ("keygen", 3):
+        guard let mask = mode_t(arguments[2], radix: 8) else { fail("bad umask") }
+        umask(mask)
+        try Keyfile.generate(at: arguments[1])
+        say("done")
+    default:
+        fail("unknown command or wrong arguments: \(arguments)")
+    }
+} catch {
+    fail("\(error)")
+}
