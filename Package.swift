@@ -43,6 +43,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "vault-child", dependencies: ["TokenVault", "Tokens"], path: "Tests/Children/vault-child"),
+        .executableTarget(
+            name: "login-child", dependencies: ["NativeLogin", "TokenVault", "Tokens", "VaultCrypto"],
+            path: "Tests/Children/login-child"),
         .testTarget(name: "SecureFilesTests", dependencies: ["SecureFiles"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
