@@ -58,12 +58,13 @@ public struct LocalServerCodeHandler: CodeHandler {
         }
         defer { server.close() }
 
+        // Catch ^C before telling the user it cancels: a quick one must not end the program.
+        let interruption = interruptible ? InterruptCatcher(mailbox: server.mailbox) : nil
+        defer { interruption?.restore() }
+
         let redirectURI = "http://\(redirectHost.rawValue):\(server.port)/"
         output.write(LocalServerCodeHandler.startMessage)
         AuthorizeURLPresenter.present(request.authorizeURL(redirectURI: redirectURI), browser: browser, context: context, output: output)
-
-        let interruption = interruptible ? InterruptCatcher(mailbox: server.mailbox) : nil
-        defer { interruption?.restore() }
 
         switch server.mailbox.wait(seconds: timeoutSeconds) {
         case .success(let value):

@@ -57,6 +57,15 @@ struct HostileLoginTests {
         #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
     }
 
+    /// A 307 would make a client re-POST the code and verifier wherever it points.
+    @Test func tokenEndpointRedirectIsNotFollowed() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.redirectElsewhere)
+        #expect(throws: AuthFailure.httpStatus(endpoint: "/v2/oauth2/token", status: 307)) { try fixture.login() }
+        #expect(fixture.auth.requests(to: "/v2/oauth2/token/stolen").isEmpty)
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
     @Test func refreshAnsweredInvalidGrantLeavesTheStorageAsItWas() throws {
         let fixture = try LoginFixture(storage: MemoryTokenStorage())
         try fixture.login()

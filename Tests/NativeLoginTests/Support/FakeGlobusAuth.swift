@@ -21,7 +21,7 @@ final class FakeGlobusAuth: Sendable {
     /// What the authorize endpoint does after "consent".
     enum AuthorizeBehaviour: Sendable { case consent, deny, wrongState }
     /// What the token endpoint answers (`serverError` applies to revocation too).
-    enum TokenBehaviour: Sendable { case normal, serverError, garbage, invalidGrantForRefresh }
+    enum TokenBehaviour: Sendable { case normal, serverError, garbage, invalidGrantForRefresh, redirectElsewhere }
 
     struct Request: Sendable {
         let method: String
@@ -171,6 +171,7 @@ final class FakeGlobusAuth: Sendable {
         switch state.token {
         case .serverError: return Response(status: .internalServerError, body: "upstream exploded")
         case .garbage: return Response(status: .ok, headers: [("Content-Type", "text/html")], body: "<html>definitely not json")
+        case .redirectElsewhere: return Response(status: .temporaryRedirect, headers: [("Location", "/v2/oauth2/token/stolen")])
         case .normal, .invalidGrantForRefresh: break
         }
         switch form["grant_type"] {

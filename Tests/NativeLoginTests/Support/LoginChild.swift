@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The test-only `login-child` executable, built next to this test bundle.
 let loginChildURL: URL = {
@@ -29,6 +32,11 @@ final class LoginChild {
             bytes.append(byte)
         }
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What ^C in the terminal would send.
+    func interrupt() {
+        kill(process.processIdentifier, SIGINT)
     }
 
     func send(_ line: String) {
