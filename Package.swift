@@ -46,10 +46,13 @@ let package = Package(
         .executableTarget(
             name: "login-child", dependencies: ["NativeLogin", "TokenVault", "Tokens", "VaultCrypto"],
             path: "Tests/Children/login-child"),
+        .executableTarget(
+            name: "vault-bench", dependencies: ["TokenVault", "Tokens", "VaultCrypto", "SecureFiles"],
+            path: "tools/bench/vault-bench"),
         .testTarget(name: "SecureFilesTests", dependencies: ["SecureFiles"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"]),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles", "StorageContract"]),
         .testTarget(
             name: "NativeLoginTests",
@@ -64,3 +67,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Test vectors are data files the tests find through #filePath, neither sources nor bundled
+// resources. (Kept apart from the target lines above so branches editing those merge cleanly.)
+for target in package.targets where ["VaultCryptoTests", "TokenVaultTests"].contains(target.name) {
+    target.exclude.append("Vectors")
+}

@@ -29,7 +29,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(path: String)
     /// Rekey was asked to use the key the vault already has.
     case sameKey(path: String)
-    /// The decrypted contents are not a valid token document.
+    /// The decrypted contents are not a valid token document, or tokens given to write would
+    /// not be one (nothing is written then).
     case invalidTokenData(path: String, reason: String)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
@@ -81,7 +82,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sameKey(let path):
             return "\(path): the new key is the one the vault already uses"
         case .invalidTokenData(let path, let reason):
-            return "\(path): the vault opened but its contents are not valid tokens (\(reason))"
+            return "\(path): invalid token data (\(reason))"
         case .io(let path, let operation, let errno):
             return "\(path): \(operation) failed: \(SecureFile.errorText(for: errno))"
         case .permissionDenied(let path):

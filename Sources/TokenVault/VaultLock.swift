@@ -15,24 +15,34 @@ enum VaultLock {
     /// Runs `body` holding the vault's lock, waiting at most `timeoutSeconds` for it.
     static func withLock<R>(vaultPath: String, timeoutSeconds: Double, _ body: () throws -> R) throws -> R {
         let lockPath = try lockPath(forVault: vaultPath)
-        // Clearing unlinks the lock file while holding it. A process that was waiting on that
-        // file then wins a lock on a name nobody else will ever open again; it has to notice
-        // and start over on the current file, or two writers would run at once.
-        for _ in 0..<8 {
+        for _ in 0..<16 {
+            // Clearing unlinks the lock file while holding it. A process that was already
+            // waiting on that file then wins a lock on a name nobody will open again, while a
+            // newcomer locks the new file: two writers at once. So the lock only counts when
+            // the name still leads to the file we locked. FileLock does not show which inode it
+            // locked, but this proves it: hold a descriptor on the name's file from *before*
+            // acquiring, and find the name on that same inode *after*. The held descriptor keeps
+            // the inode number from being reused, and a lock file is only ever created by open
+            // and removed by unlink (never renamed or linked into place), so a name that left
+            // the inode can never come back to it: the name led there all along, including when
+            // FileLock opened it.
+            let before = try mappingFileErrors(role: .other) { () throws(FileError) in
+                try SecureFile.openForReading(lockPath)
+            }
             let lock = try mappingFileErrors(role: .other, vaultPath: vaultPath) { () throws(FileError) in
                 try FileLock.acquire(lockPath, timeoutSeconds: timeoutSeconds)
             }
             defer { lock.release() }
-            guard try lockFileIsCurrent(lock, path: lockPath) else { continue }
+            let after = try mappingFileErrors(role: .other) { () throws(FileError) in
+                try SecureFile.status(of: lockPath, followingSymlinks: false)
+            }
+            guard let before, let after, before.status.inode == after.inode else {
+                // Either the file did not exist yet (FileLock just created it; the next round
+                // can prove it) or it was cleared away under us.
+                continue
+            }
             return try body()
         }
         throw VaultError.lockTimeout(path: vaultPath, seconds: timeoutSeconds)
-    }
-
-    private static func lockFileIsCurrent(_ lock: FileLock, path: String) throws(VaultError) -> Bool {
-        let current = try mappingFileErrors(role: .other) { () throws(FileError) in
-            try SecureFile.status(of: path, followingSymlinks: false)
-        }
-        return current != nil
     }
 }

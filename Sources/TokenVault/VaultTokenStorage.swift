@@ -59,9 +59,13 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         }
     }
 
-    /// Reads the header only; needs no key.
+    /// Reads the header only; needs no key. No permission policy: `status` should be able to
+    /// describe a vault that the storage operations would refuse.
     public static func inspect(path: String) throws -> VaultInfo {
-        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in try SecureFile.read(path) }
+        let opened = try mappingFileErrors(role: .vault) { () throws(FileError) in try SecureFile.openForReading(path) }
+        guard let file = opened else { throw VaultError.missingVault(path: path) }
+        guard file.status.isRegularFile else { throw VaultError.notAVault(path: path) }
+        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in try file.readAll() }
         return try VaultCodec.inspect(bytes, path: path)
     }
 
@@ -127,7 +131,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// Holds the lock, re-reads and decrypts the vault (fail closed: an error here ends the
     /// call before anything is written), lets `body` change the document, then replaces the
-    /// file if it changed (or always, for `writeTokens`).
+    /// file if it changed (or always, for `writeTokens`), wiping dead writers' temp files first.
     func modifyDocument<Result>(
         writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
     ) throws -> Result {
@@ -137,7 +141,14 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             var document = original ?? VaultDocument(namespaces: [:])
             let result = try body(&document)
             if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
-                try file.replace(with: try encode(document))
+                // The codec validates every map before sealing: a set that reading would reject
+                // would make the vault unreadable, and failing closed would then block writes.
+                let sealed = try encode(document)
+                // Holding the lock, every temp file of this vault is a dead writer's leftover: a
+                // whole earlier version. Wiping them here keeps them from piling up after crashes
+                // (it costs one directory scan when there are none).
+                try file.wipeLeftoverTempFiles()
+                try file.replace(with: sealed)
             }
             return result
         }

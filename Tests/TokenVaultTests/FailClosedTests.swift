@@ -129,3 +129,42 @@ struct FailClosedTests {
         #expect(contents(of: second) != before)
     }
 }
+
+@Suite("Refusing to seal what cannot be read back")
+struct WriteValidationTests {
+    @Test("a token set that reading would reject is refused before anything is written")
+    func invalidSetRefused() throws {
+        let place = try VaultPlace()
+        try place.storage().writeTokens(sampleTokens("good"))
+        let before = contents(of: place.vault)
+        var badType = sampleTokens("bad")
+        badType["auth.globus.org"]?.tokenType = "MAC"
+        var misfiled = sampleTokens("bad")
+        misfiled["elsewhere.example.org"] = tokenSet("auth.globus.org", "misfiled")
+        for bad in [badType, misfiled] {
+            #expect {
+                try place.storage().writeTokens(bad)
+            } throws: { error in
+                guard case VaultError.invalidTokenData(path: place.vault, let reason) = error else { return false }
+                return !reason.contains("AT-bad") && reason.contains("token set for")
+            }
+            #expect(throws: VaultError.self) { try place.storage(namespace: "other").update { $0 = bad } }
+        }
+        #expect(contents(of: place.vault) == before)
+        #expect(try place.storage().readTokens() == sampleTokens("good"))
+    }
+
+    @Test("inspect describes a vault without a key, and says plainly what is not one")
+    func inspectWithoutKey() throws {
+        let place = try VaultPlace()
+        #expect(throws: VaultError.missingVault(path: place.vault)) { try VaultTokenStorage.inspect(path: place.vault) }
+        #expect(throws: VaultError.notAVault(path: place.directory.path)) { try VaultTokenStorage.inspect(path: place.directory.path) }
+        #expect(mkfifo(place.vault, 0o600) == 0)
+        #expect(throws: VaultError.notAVault(path: place.vault)) { try VaultTokenStorage.inspect(path: place.vault) }
+        #expect(throws: VaultError.notAVault(path: place.vault)) { try place.storage().readTokens() }
+        #expect(unlink(place.vault) == 0)
+        try VaultTokenStorage(path: place.vault, key: .passphrase(try passphrase("i"), kdf: cheapKDF)).writeTokens([:])
+        try setMode(place.vault, 0o666)
+        #expect(try VaultTokenStorage.inspect(path: place.vault).keyDerivation == .argon2id(opsLimit: 1, memLimitBytes: 8 << 20))
+    }
+}

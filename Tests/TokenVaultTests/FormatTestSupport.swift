@@ -48,3 +48,32 @@ enum FormatFixtures {
         VaultCodec(keyMaterial: .passphrase(try passphrase(text), cheapKDF))
     }
 }
+
+/// Byte surgery on vault files, as an attacker or a failing disk would do it.
+enum VaultSurgery {
+    /// Recomputes the header checksum so a deliberate edit is not caught as accidental damage.
+    static func fixingChecksum(_ file: [UInt8]) throws -> [UInt8] {
+        var edited = file
+        let checksum = try BLAKE2b.hash(Array(file[..<VaultFormat.Offset.checksum]), outputByteCount: 16)
+        edited.replaceSubrange(VaultFormat.Offset.checksum..<VaultFormat.Offset.sealedBox, with: checksum)
+        return edited
+    }
+
+    static func writing(_ value: UInt64, at offset: Int, in file: [UInt8]) -> [UInt8] {
+        var edited = file
+        for index in 0..<8 {
+            edited[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(8 * index))
+        }
+        return edited
+    }
+}
+
+/// The error a decode threw, or nil when it succeeded.
+func decodeError(_ codec: VaultCodec, _ file: [UInt8], path: String = "/tmp/test.vault") -> VaultError? {
+    do {
+        _ = try codec.decode(file, path: path)
+        return nil
+    } catch {
+        return error
+    }
+}

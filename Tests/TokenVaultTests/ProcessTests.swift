@@ -77,6 +77,8 @@ struct ProcessTests {
             // The one being written when the kill came may have landed without being reported.
             #expect(written.contains(state) || written.contains(state - 1), "round \(round): state \(state)")
             statesSeen.insert(state)
+            // Each write wipes earlier dead writers' temp files: only the last kill's may remain.
+            #expect(place.directory.entries().filter { $0.hasPrefix(".tokens.vault.tmp-") }.count <= 1)
             for name in place.directory.entries() {
                 let bytes = contents(of: place.directory.file(name)) ?? []
                 #expect(!contains(bytes, Array("PLAINTEXT-MARKER".utf8)), "\(name) holds plaintext")

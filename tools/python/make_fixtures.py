@@ -211,7 +211,14 @@ def main():
         fh.write(HAND_EDITED)
     write_expected(hand_path, frl_compat.ini_read(hand_path, 'tokens'))
 
-    cases = [dict(name=name, group=group, **outcome(group)) for name, group in validation_cases()]
+    # Groups and results are kept as JSON text, so that NaN and Infinity (which Python's json
+    # writes but most parsers refuse) stay inside strings and the list itself is plain JSON.
+    cases = []
+    for name, group in validation_cases():
+        result = outcome(group)
+        if 'result' in result:
+            result = {'result_json': json.dumps(result['result'])}
+        cases.append(dict(name=name, group_json=json.dumps(group), **result))
     with open(os.path.join(OUT, 'validation-cases.json'), 'w') as fh:
         json.dump(cases, fh, indent=2)
         fh.write('\n')

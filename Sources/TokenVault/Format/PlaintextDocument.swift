@@ -7,7 +7,7 @@ internal import VaultCrypto
 enum PlaintextDocument {
     private struct Schema: Codable {
         var formatVersion: Int
-        var namespaces: [String: [String: TokenSet]]
+        var namespaces: Namespaces
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "frl_vault"
@@ -15,14 +15,55 @@ enum PlaintextDocument {
         }
     }
 
-    /// The padded plaintext of `document`, in secure memory.
+    /// The namespace maps, decoded one namespace at a time so that a token set failing the
+    /// Tokens module's rules is reported with the namespace it sits in.
+    private struct Namespaces: Codable {
+        var maps: [String: TokenMap]
+
+        init(_ maps: [String: TokenMap]) {
+            self.maps = maps
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: NamespaceKey.self)
+            var maps: [String: TokenMap] = [:]
+            for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+                do {
+                    maps[key.stringValue] = try container.decode(TokenMap.self, forKey: key)
+                } catch let error as TokenFormatError {
+                    throw InvalidNamespace(namespace: key.stringValue, error: error)
+                }
+            }
+            self.maps = maps
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try maps.encode(to: encoder)
+        }
+    }
+
+    private struct NamespaceKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private struct InvalidNamespace: Error {
+        var namespace: String
+        var error: TokenFormatError
+    }
+
+    /// The padded plaintext of `document`, in secure memory. Every map must pass the Tokens
+    /// module's validation: a vault never stores what it would refuse to read.
     static func encode(_ document: VaultDocument, path: String) throws(VaultError) -> SecureBytes {
+        try validate(document.namespaces, path: path)
         let encoder = JSONEncoder()
         // Sorted keys make the plaintext (and the test vectors) deterministic.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var json: Data
         do {
-            json = try encoder.encode(Schema(formatVersion: VaultFormat.plaintextVersion, namespaces: document.namespaces))
+            json = try encoder.encode(Schema(formatVersion: VaultFormat.plaintextVersion, namespaces: Namespaces(document.namespaces)))
         } catch {
             throw .invalidTokenData(path: path, reason: "the token map cannot be encoded as JSON")
         }
@@ -54,6 +95,8 @@ enum PlaintextDocument {
                     deallocator: .none)
                 return try JSONDecoder().decode(Schema.self, from: view)
             }
+        } catch let error as InvalidNamespace {
+            throw .invalidTokenData(path: path, reason: "\(displayName(error.namespace)): \(error.error)")
         } catch {
             // DecodingError's text can quote values; name only the failure's kind.
             throw .invalidTokenData(path: path, reason: PlaintextDocument.redactedReason(error))
@@ -61,16 +104,43 @@ enum PlaintextDocument {
         guard schema.formatVersion == VaultFormat.plaintextVersion else {
             throw .invalidTokenData(path: path, reason: "plaintext document version \(schema.formatVersion) is not \(VaultFormat.plaintextVersion)")
         }
-        return VaultDocument(namespaces: schema.namespaces)
+        try validate(schema.namespaces.maps, path: path)
+        return VaultDocument(namespaces: schema.namespaces.maps)
     }
 
-    /// A reason naming where the JSON failed (its coding path holds only namespace, resource
-    /// server and key names) but never a value.
+    /// The Tokens module's map rules (each set valid and filed under its own resource server).
+    private static func validate(_ namespaces: [String: TokenMap], path: String) throws(VaultError) {
+        for namespace in namespaces.keys.sorted() {
+            do {
+                try namespaces[namespace]?.validate()
+            } catch {
+                throw .invalidTokenData(path: path, reason: "\(displayName(namespace)): \(error)")
+            }
+        }
+    }
+
+    /// Namespaces are not secret, but a plaintext written by someone else could hold anything;
+    /// show only names that look like names (the Tokens module's rule for resource servers,
+    /// with upper case allowed).
+    static func displayName(_ namespace: String) -> String {
+        let showable = !namespace.isEmpty && namespace.utf8.count <= 64
+            && namespace.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+            }
+        return showable ? "namespace '\(namespace)'" : "a namespace"
+    }
+
+    /// A reason naming where the JSON failed but never a value. Coding paths are shown only
+    /// through `displayName`'s filter, since keys could be anything.
     private static func redactedReason(_ error: any Error) -> String {
         guard let decodingError = error as? DecodingError else { return "the plaintext is not valid JSON" }
         func location(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            return keys.isEmpty ? "the document" : keys.joined(separator: ".")
+            guard !keys.isEmpty else { return "the document" }
+            let joined = keys.joined(separator: ".")
+            return displayName(joined) == "a namespace" ? "a nested member" : joined
         }
         switch decodingError {
         case .keyNotFound(let key, let context):

@@ -23,6 +23,8 @@ final class VaultCodec: Sendable {
         var session: Session?
         /// The salt a new vault gets; random unless a test vector fixes it.
         var saltForNewVault: Argon2id.Salt
+        /// How many times this codec has run Argon2id: the tests' evidence for the cache.
+        var argon2idRuns = 0
     }
 
     private let state: Mutex<State>
@@ -71,7 +73,7 @@ final class VaultCodec: Sendable {
                 }
                 return session.masterKey
             }
-            let candidate = try deriveMasterKey(for: header, path: path)
+            let candidate = try deriveMasterKey(for: header, in: &state, path: path)
             // Only a key that matches the commitment is cached and so reused for writing: a
             // wrong passphrase must never end up sealing a vault.
             guard try commitmentMatches(storedCommitment, key: candidate, prefix: prefix, path: path) else {
@@ -93,6 +95,9 @@ final class VaultCodec: Sendable {
             throw VaultError(error, path: path)
         }
     }
+
+    /// How many times Argon2id has run for this codec (internal, for tests of the cache).
+    var argon2idRuns: Int { state.withLock { $0.argon2idRuns } }
 
     /// Seals `document` into a complete vault file with a fresh random nonce.
     func encode(_ document: VaultDocument, path: String) throws(VaultError) -> [UInt8] {
@@ -138,7 +143,7 @@ final class VaultCodec: Sendable {
             let header = VaultHeader(keyDerivation: keyDerivation, salt: state.saltForNewVault, nonce: .random())
             let session = Session(
                 salt: state.saltForNewVault, keyDerivation: keyDerivation,
-                masterKey: try deriveMasterKey(for: header, path: path))
+                masterKey: try deriveMasterKey(for: header, in: &state, path: path))
             state.session = session
             return session
         }
@@ -146,12 +151,13 @@ final class VaultCodec: Sendable {
 
     /// K: the keyfile's key, or Argon2id(passphrase, salt, ops, mem). Refuses a key of the
     /// other kind before doing any work.
-    private func deriveMasterKey(for header: VaultHeader, path: String) throws(VaultError) -> SymmetricKey {
+    private func deriveMasterKey(for header: VaultHeader, in state: inout State, path: String) throws(VaultError) -> SymmetricKey {
         switch (keyMaterial, header.keyDerivation) {
         case (.rawKey(let key), .keyfile):
             return key
         case (.passphrase(let passphrase, _), .argon2id(let parameters)):
             do {
+                state.argon2idRuns += 1
                 return try Argon2id.deriveKey(from: passphrase, salt: header.salt, parameters: parameters)
             } catch {
                 throw VaultError(error, path: path)

@@ -145,6 +145,7 @@ struct JSONParser {
 
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONSyntaxError) {
         guard let byte = current else { throw failure("unterminated escape") }
+        let backslash = index - 1
         index += 1
         let simple: UInt8?
         switch byte {
@@ -157,7 +158,9 @@ struct JSONParser {
         case UInt8(ascii: "r"): simple = 0x0D
         case UInt8(ascii: "t"): simple = 0x09
         case UInt8(ascii: "u"): simple = nil
-        default: throw failure("invalid escape")
+        default:
+            index = backslash
+            throw failure("invalid escape")
         }
         if let simple {
             utf8.append(simple)

@@ -10,6 +10,10 @@ enum JSONValue: Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// A value no JSON parser produces (a `Date`, a custom type) handed to
+    /// `TokenSet(validating:)`: like an arbitrary Python object, truthy and neither a string
+    /// nor a number, so every rule that needs one rejects it.
+    case opaque
 
     /// Python's truthiness, which `verify_token_group` applies to `token_type` and
     /// `refresh_token` ("absent or falsy means none").
@@ -22,6 +26,7 @@ enum JSONValue: Equatable, Sendable {
         case .string(let value): return !value.isEmpty
         case .array(let value): return !value.isEmpty
         case .object(let value): return !value.isEmpty
+        case .opaque: return true
         }
     }
 
@@ -73,9 +78,7 @@ extension JSONValue {
         } else if JSONValue.isNull(value) {
             self = .null
         } else {
-            // Anything else (a Date, a custom type) is neither a string nor a number: treating it
-            // as a non-empty list makes every rule that needs a string or number reject it.
-            self = .array([.null])
+            self = .opaque
         }
     }
 

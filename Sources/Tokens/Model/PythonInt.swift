@@ -13,7 +13,7 @@ enum PythonInt {
         case .bool(let flag): return flag ? 1 : 0
         case .double(let number): return truncating(number)
         case .string(let text): return parse(text)
-        case .null, .array, .object: return nil
+        case .null, .array, .object, .opaque: return nil
         }
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+internal import Synchronization
 
 /// Tokens kept in memory only: for tests, and for apps that must not persist tokens. A class,
 /// so that every reference shares one map; `update` holds the lock across read, change and

@@ -7,6 +7,8 @@
 //   vault-child hold-lock VAULT KEYFILE              takes the lock, prints "locked", sleeps
 //   vault-child write-new VAULT KEYFILE UMASK        sets the umask (octal), writes crashState(1)
 //   vault-child keygen PATH UMASK                    sets the umask (octal), generates a keyfile
+//   vault-child check VAULT KEYFILE                  prints "state <k>" if the vault holds exactly
+//                                                    crashState(k), else fails (for tools/soak)
 import Glibc
 import Tokens
 import TokenVault
@@ -75,6 +77,12 @@ do {
         umask(mask)
         try Keyfile.generate(at: arguments[1])
         say("done")
+    case ("check", 3):
+        let tokens = try VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2])).readTokens()
+        guard let k = tokens["auth.globus.org"]?.expiresAtSeconds, tokens == crashState(k) else {
+            fail("the vault holds no state that write-loop writes")
+        }
+        say("state \(k)")
     default:
         fail("unknown command or wrong arguments: \(arguments)")
     }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The vault benchmark: a release build of tools/bench/vault-bench run in a private temp dir on
+# the same disk as /tmp (real fsyncs), its section of tools/bench/RESULTS.md replaced in place.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tools/setup.sh
+swift build -c release --product vault-bench >&2
+bin="$(swift build -c release --show-bin-path)/vault-bench"
+
+work="$(mktemp -d /tmp/vault-bench-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+"$bin" "$work" > "$work/section.md"
+
+python3 - tools/bench/RESULTS.md "$work/section.md" <<'PY'
+import datetime, os, platform, subprocess, sys
+results, section_path = sys.argv[1], sys.argv[2]
+begin, end = "<!-- vault-bench:begin -->", "<!-- vault-bench:end -->"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+fs = subprocess.run(["df", "-T", "/tmp"], capture_output=True, text=True).stdout.splitlines()[-1].split()[1]
+body = open(section_path).read().strip()
+section = "\n".join([
+    begin,
+    "## Vault storage (tools/bench/vault-bench.sh)",
+    "",
+    f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), "
+    f"/tmp on {fs}, release build. Medians; every write is fsynced (file and directory).",
+    "",
+    body,
+    end,
+])
+text = open(results).read() if os.path.exists(results) else "# Benchmark results\n"
+if begin in text and end in text:
+    text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
+open(results, "w").write(text)
+print(body)
+PY

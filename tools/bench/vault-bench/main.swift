@@ -1,0 +1,163 @@
+// vault-bench: the vault against JSONTokenStorage and against the file-system floors, in one
+// run, interleaved round by round so that load from other users hits every candidate alike.
+// Run through tools/bench/vault-bench.sh (release build, private temp dir, RESULTS.md update).
+//
+//   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
+import SecureFiles
+import Tokens
+import TokenVault
+import VaultCrypto
+
+struct Samples {
+    var microseconds: [Double] = []
+
+    mutating func time(_ body: () throws -> Void) rethrows {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try body()
+        let elapsed = clock.now - start
+        microseconds.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+    }
+
+    func percentile(_ p: Double) -> Double {
+        let sorted = microseconds.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+
+    var median: Double { percentile(0.5) }
+}
+
+func format(_ microseconds: Double) -> String {
+    if microseconds >= 10_000 { return String(Int((microseconds / 1000).rounded())) + " ms" }
+    if microseconds >= 1_000 { return String((microseconds / 100).rounded() / 10) + " ms" }
+    return String(Int(microseconds.rounded())) + " µs"
+}
+
+func ratio(_ a: Double, _ b: Double) -> String {
+    String((a / b * 100).rounded() / 100) + "x"
+}
+
+func tokens(count: Int) -> TokenMap {
+    var map: TokenMap = [:]
+    for index in 0..<count {
+        let server = index == 0 ? "auth.globus.org" : "resource-server-\(index).api.globus.org"
+        map[server] = TokenSet(
+            scope: "urn:globus:auth:scope:\(server):all openid profile email",
+            accessToken: "Ag" + String(repeating: "x", count: 60) + "\(index)",
+            refreshToken: index.isMultiple(of: 3) ? nil : "Ar" + String(repeating: "y", count: 90) + "\(index)",
+            expiresAtSeconds: 1_700_000_000 + index, resourceServer: server)
+    }
+    return map
+}
+
+struct BenchFailure: Error {}
+
+/// A benchmark that measured a failing read would be worse than none.
+func expectEqual(_ got: Int, _ expected: Int) throws {
+    guard got == expected else { throw BenchFailure() }
+}
+
+func passphrase(_ text: String) throws -> Passphrase {
+    try Array(text.utf8).withUnsafeBytes { try Passphrase(copying: $0) }
+}
+
+@main
+struct VaultBench {
+    static func main() throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count == 2 else {
+            print("usage: vault-bench WORKDIR")
+            return
+        }
+        let work = arguments[1]
+        let keyfile = work + "/bench.key"
+        try Keyfile.generate(at: keyfile)
+
+        var lines: [String] = []
+        lines.append("| resource servers | file size | JSON read | vault read (keyfile) | vault read (passphrase, cached key) | bare read floor | JSON write | vault write (keyfile) | vault write (passphrase, cached key) | atomic-write floor |")
+        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var verdicts: [String] = []
+
+        for (count, rounds) in [(5, 200), (1_000, 40), (10_000, 12)] {
+            let map = tokens(count: count)
+            let json = JSONTokenStorage(path: work + "/tokens-\(count).json")
+            let keyfileVault = VaultTokenStorage(path: work + "/keyfile-\(count).vault", key: .keyfile(path: keyfile))
+            let passphraseVault = VaultTokenStorage(
+                path: work + "/passphrase-\(count).vault",
+                key: .passphrase(try passphrase("bench passphrase"), kdf: .moderate))
+            let floorPath = work + "/floor-\(count).bin"
+            // Warm-up: creates every file, resolves the keyfile, runs the one Argon2id.
+            try json.writeTokens(map)
+            try keyfileVault.writeTokens(map)
+            try passphraseVault.writeTokens(map)
+            let vaultBytes = try SecureFile.read(keyfileVault.path)
+            try SecureFile.writeAtomically(vaultBytes, to: floorPath)
+
+            var jsonRead = Samples(), keyRead = Samples(), passRead = Samples(), floorRead = Samples()
+            var jsonWrite = Samples(), keyWrite = Samples(), passWrite = Samples(), floorWrite = Samples()
+            for _ in 0..<rounds {
+                try jsonWrite.time { try json.writeTokens(map) }
+                try keyWrite.time { try keyfileVault.writeTokens(map) }
+                try passWrite.time { try passphraseVault.writeTokens(map) }
+                try floorWrite.time { try SecureFile.writeAtomically(vaultBytes, to: floorPath) }
+                try jsonRead.time { try expectEqual(json.readTokens().count, count) }
+                try keyRead.time { try expectEqual(keyfileVault.readTokens().count, count) }
+                try passRead.time { try expectEqual(passphraseVault.readTokens().count, count) }
+                try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
+            }
+            let size = vaultBytes.count >= 10_000 ? "\(vaultBytes.count / 1024) KiB" : "\(vaultBytes.count) B"
+            lines.append(
+                "| \(count) | \(size) | \(format(jsonRead.median)) | \(format(keyRead.median)) | \(format(passRead.median)) | \(format(floorRead.median)) | \(format(jsonWrite.median)) | \(format(keyWrite.median)) | \(format(passWrite.median)) | \(format(floorWrite.median)) |")
+
+            func verdict(_ label: String, _ met: Bool, _ detail: String) {
+                verdicts.append("- \(count) resource servers, \(label): \(met ? "met" : "**not met**") (\(detail))")
+            }
+            verdict("keyfile read within 1.5x of JSON", keyRead.median <= 1.5 * jsonRead.median,
+                    ratio(keyRead.median, jsonRead.median))
+            verdict("keyfile write within 1.5x of JSON", keyWrite.median <= 1.5 * jsonWrite.median,
+                    ratio(keyWrite.median, jsonWrite.median))
+            if count == 5 {
+                verdict("keyfile write within 1.3x of the atomic-write floor", keyWrite.median <= 1.3 * floorWrite.median,
+                        ratio(keyWrite.median, floorWrite.median))
+            }
+            verdicts.append("- \(count) resource servers, passphrase (cached) vs keyfile: read \(ratio(passRead.median, keyRead.median)), write \(ratio(passWrite.median, keyWrite.median))")
+            if count == 10_000 {
+                verdict("read under 50 ms", keyRead.median < 50_000, format(keyRead.median))
+                verdict("write under 50 ms", keyWrite.median < 50_000, format(keyWrite.median))
+            }
+            let reference: [Int: (Double, Double)] = [5: (36, 380), 1_000: (3_200, 5_700), 10_000: (37_000, 52_000)]
+            if let (pyRead, pyWrite) = reference[count] {
+                verdict("faster than the PyNaCl reference (\(format(pyRead)) read, \(format(pyWrite)) write)",
+                        keyRead.median < pyRead && keyWrite.median < pyWrite,
+                        "read \(ratio(keyRead.median, pyRead)), write \(ratio(keyWrite.median, pyWrite)) of it")
+            }
+            verdicts.append("  (keyfile read minus the bare read, i.e. decryption and decoding: \(format(keyRead.median - floorRead.median)); keyfile write minus the atomic-write floor, i.e. locking, re-reading, decoding and encoding: \(format(keyWrite.median - floorWrite.median)))")
+            verdicts.append("  (p90: keyfile read \(format(keyRead.percentile(0.9))), keyfile write \(format(keyWrite.percentile(0.9))), floor write \(format(floorWrite.percentile(0.9))), JSON write \(format(jsonWrite.percentile(0.9))); \(rounds) rounds)")
+        }
+
+        lines.append("")
+        lines.append("First open of a passphrase vault (5 resource servers): a new storage instance's first `readTokens`, which runs Argon2id once; later operations reuse the cached key (the table above).")
+        lines.append("")
+        lines.append("| preset | Argon2id cost | first read (median) | runs |")
+        lines.append("|---|---|---:|---:|")
+        let small = tokens(count: 5)
+        for (name, parameters, runs) in [
+            ("interactive", Argon2idParameters.interactive, 3), ("moderate", .moderate, 3), ("sensitive", .sensitive, 2),
+        ] {
+            let path = work + "/kdf-\(name).vault"
+            try VaultTokenStorage(path: path, key: .passphrase(try passphrase("bench"), kdf: parameters)).writeTokens(small)
+            var first = Samples()
+            for _ in 0..<runs {
+                let fresh = VaultTokenStorage(path: path, key: .passphrase(try passphrase("bench"), kdf: parameters))
+                try first.time { try expectEqual(fresh.readTokens().count, 5) }
+            }
+            lines.append("| \(name) | \(parameters) | \(format(first.median)) | \(runs) |")
+        }
+        lines.append("")
+        lines.append("Targets (issue 3):")
+        lines.append("")
+        lines.append(contentsOf: verdicts)
+        print(lines.joined(separator: "\n"))
+    }
+}
