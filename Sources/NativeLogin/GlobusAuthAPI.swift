@@ -122,11 +122,13 @@ enum TokenResponse {
         return .oauthError(endpoint: endpoint, status: response.status, error: errorCode(code))
     }
 
-    /// OAuth error codes are short `[a-z_]` words; anything else is cut down so that a server
-    /// cannot smuggle text (or a token) into an error message.
-    private static func errorCode(_ raw: String) -> String {
-        let kept = raw.unicodeScalars.prefix(64).filter { $0.isASCII && ($0.properties.isAlphabetic || $0 == "_" || $0 == "-" || ("0"..."9").contains($0)) }
-        return kept.isEmpty ? "unknown" : String(String.UnicodeScalarView(kept))
+    /// OAuth error codes are short words (`invalid_client`; Globus also uses `FORBIDDEN`). Anything
+    /// else is withheld: tokens are long mixed-case strings, and a server must not be able to put
+    /// one (or a message) into our error text.
+    static func errorCode(_ raw: String) -> String {
+        let lower = raw.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }
+        let upper = raw.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: "_") }
+        return (1...40).contains(raw.utf8.count) && (lower || upper) ? raw : "unrecognized"
     }
 
     private static func decodingProblem(_ error: any Error) -> String {
