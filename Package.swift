@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "NativeLogin",
             dependencies: [
-                "Tokens",
+                "Tokens", "VaultCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -43,6 +43,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "vault-child", dependencies: ["TokenVault", "Tokens"], path: "Tests/Children/vault-child"),
+        .executableTarget(
+            name: "login-child", dependencies: ["NativeLogin", "TokenVault", "Tokens", "VaultCrypto"],
+            path: "Tests/Children/login-child"),
         .executableTarget(
             name: "vault-bench", dependencies: ["TokenVault", "Tokens", "VaultCrypto", "SecureFiles"],
             path: "tools/bench/vault-bench"),

@@ -4,6 +4,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(path: String)
     /// A file was expected but the path is a directory.
     case isDirectory(path: String)
+    /// A regular file was expected, but the path is a FIFO, a device or a socket.
+    case notRegularFile(path: String)
     /// The operating system refused access.
     case permissionDenied(path: String)
     /// Refused to replace something that already exists.
@@ -17,7 +19,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var path: String {
         switch self {
-        case .notFound(let path), .isDirectory(let path), .permissionDenied(let path),
+        case .notFound(let path), .isDirectory(let path), .notRegularFile(let path), .permissionDenied(let path),
             .alreadyExists(let path), .tooLarge(let path, _), .lockTimeout(let path, _),
             .system(let path, _, _):
             return path
@@ -28,6 +30,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notFound(let path): return "\(path): no such file or directory"
         case .isDirectory(let path): return "\(path): is a directory, not a file"
+        case .notRegularFile(let path): return "\(path): not a regular file"
         case .permissionDenied(let path): return "\(path): permission denied"
         case .alreadyExists(let path): return "\(path): already exists, refusing to overwrite"
         case .tooLarge(let path, let limit): return "\(path): larger than the \(limit)-byte limit"

@@ -67,7 +67,7 @@ extension SecureFile {
         var fd: Int32 = -1
         var temp = ""
         for _ in 0..<8 {
-            temp = parts.directory + "/." + parts.name + ".tmp-" + randomSuffix()
+            temp = parts.directory + "/" + TempName.prefix(for: parts.name) + randomSuffix()
             do {
                 fd = try SystemCall.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
                 break
@@ -97,7 +97,7 @@ extension SecureFile {
         var generator = SystemRandomNumberGenerator()
         let value = generator.next() as UInt64
         let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return String(repeating: "0", count: TempName.suffixLength - hex.count) + hex
     }
 
     /// The file a symbolic link points to (fully resolved), or `path` itself when it is not a

@@ -12,7 +12,7 @@ extension SecureFile {
     /// functions make: "." + name + ".tmp-" + 16 lowercase hex digits.
     public static func leftoverTempFiles(besides path: String) throws(FileError) -> [String] {
         let parts = PathParts(try resolvingSymlink(path))
-        let prefix = "." + parts.name + ".tmp-"
+        let prefix = TempName.prefix(for: parts.name)
         guard let directory = opendir(parts.directory) else {
             throw SystemCall.error("opendir", path: parts.directory)
         }
@@ -24,7 +24,7 @@ extension SecureFile {
             }
             guard name.hasPrefix(prefix) else { continue }
             let suffix = name.dropFirst(prefix.count)
-            guard suffix.count == 16, suffix.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { continue }
+            guard suffix.count == TempName.suffixLength, suffix.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { continue }
             found.append(parts.directory + "/" + name)
         }
         return found.sorted()

@@ -19,54 +19,15 @@ extension SecureFile {
         }
         do throws(FileError) {
             let info = FileStatus(try SystemCall.fstat(fd, path: path))
-            guard info.isRegularFile else { throw FileError.isDirectory(path: path) }
-            try overwrite(fd, size: info.size, path: path, with: .random)
-            try overwrite(fd, size: info.size, path: path, with: .zeros)
+            guard info.isRegularFile else {
+                throw info.isDirectory ? FileError.isDirectory(path: path) : .notRegularFile(path: path)
+            }
+            try overwriteInPlace(fd, size: info.size, path: path)
         } catch {
             SystemCall.close(fd)
             throw error
         }
         SystemCall.close(fd)
         try remove(path)
-    }
-
-    private enum Pattern { case random, zeros }
-
-    private static func overwrite(_ fd: Int32, size: Int, path: String, with pattern: Pattern) throws(FileError) {
-        let chunkSize = 64 << 10
-        var chunk = [UInt8](repeating: 0, count: min(max(size, 1), chunkSize))
-        var offset = 0
-        while offset < size {
-            let length = min(chunk.count, size - offset)
-            if pattern == .random {
-                try fillRandom(&chunk, count: length, path: path)
-            }
-            try chunk.withUnsafeBytes { raw in
-                Result { () throws(FileError) in
-                    try SystemCall.writeAll(fd, UnsafeRawBufferPointer(rebasing: raw[0..<length]), at: off_t(offset), path: path)
-                }
-            }.get()
-            offset += length
-        }
-        try SystemCall.fsync(fd, path: path)
-    }
-
-    /// Random bytes from the kernel (one read per chunk; SystemRandomNumberGenerator would make
-    /// a system call per eight bytes).
-    private static func fillRandom(_ chunk: inout [UInt8], count: Int, path: String) throws(FileError) {
-        let source = try SystemCall.open("/dev/urandom", O_RDONLY)
-        defer { SystemCall.close(source) }
-        var filled = 0
-        while filled < count {
-            let got = chunk.withUnsafeMutableBytes { raw in
-                Glibc.read(source, raw.baseAddress! + filled, count - filled)
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw SystemCall.error("read", path: "/dev/urandom")
-            }
-            guard got > 0 else { throw .system(path: "/dev/urandom", operation: "read", errno: EIO) }
-            filled += got
-        }
     }
 }

@@ -26,7 +26,7 @@ public final class ReadableFile {
     public func readAll(limit: Int = SecureFile.defaultReadLimit) throws(FileError) -> [UInt8] {
         if status.isDirectory { throw .isDirectory(path: path) }
         guard status.isRegularFile else {
-            throw .system(path: path, operation: "read (not a regular file)", errno: EINVAL)
+            throw .notRegularFile(path: path)
         }
         if status.size > limit { throw .tooLarge(path: path, limit: limit) }
         return try SystemCall.readAll(descriptor, limit: limit, sizeHint: status.size, path: path)

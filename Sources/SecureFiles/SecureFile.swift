@@ -22,3 +22,11 @@ struct PathParts {
         }
     }
 }
+
+/// The names of `writeAtomically`'s temp files: "." + name + ".tmp-" + 16 lowercase hex digits.
+/// Written once, because `leftoverTempFiles` must recognise exactly what the writers create.
+enum TempName {
+    static let suffixLength = 16
+
+    static func prefix(for name: String) -> String { "." + name + ".tmp-" }
+}

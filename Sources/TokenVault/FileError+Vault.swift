@@ -21,6 +21,8 @@ extension VaultError {
             }
         case .isDirectory(let path):
             self = role == .keyfile ? .invalidKeyfile(path: path, reason: "it is a directory") : .notAVault(path: path)
+        case .notRegularFile(let path):
+            self = role == .keyfile ? .invalidKeyfile(path: path, reason: "not a regular file") : .notAVault(path: path)
         case .permissionDenied(let path):
             self = .permissionDenied(path: path)
         case .alreadyExists(let path):

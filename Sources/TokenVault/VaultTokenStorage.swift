@@ -141,7 +141,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             var document = original ?? VaultDocument(namespaces: [:])
             let result = try body(&document)
             if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
-                try validate(document)
+                // The codec validates every map before sealing: a set that reading would reject
+                // would make the vault unreadable, and failing closed would then block writes.
                 let sealed = try encode(document)
                 // Holding the lock, every temp file of this vault is a dead writer's leftover: a
                 // whole earlier version. Wiping them here keeps them from piling up after crashes
@@ -150,19 +151,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
                 try file.replace(with: sealed)
             }
             return result
-        }
-    }
-
-    /// Refuses to seal what reading would refuse: a set whose `token_type` is not "Bearer", or
-    /// one filed under another resource server. Sealed, such a set would make the whole vault
-    /// unreadable, and failing closed would then block every later write as well.
-    func validate(_ document: VaultDocument) throws(VaultError) {
-        for name in document.namespaces.keys.sorted() {
-            do {
-                try document.namespaces[name]?.validate()
-            } catch {
-                throw .invalidTokenData(path: path, reason: "refusing to write namespace \"\(name)\": \(error)")
-            }
         }
     }
 

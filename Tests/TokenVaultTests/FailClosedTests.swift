@@ -146,7 +146,7 @@ struct WriteValidationTests {
                 try place.storage().writeTokens(bad)
             } throws: { error in
                 guard case VaultError.invalidTokenData(path: place.vault, let reason) = error else { return false }
-                return !reason.contains("AT-bad") && reason.contains("refusing to write namespace")
+                return !reason.contains("AT-bad") && reason.contains("token set for")
             }
             #expect(throws: VaultError.self) { try place.storage(namespace: "other").update { $0 = bad } }
         }

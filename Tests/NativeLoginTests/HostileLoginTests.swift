@@ -1,0 +1,176 @@
+import Foundation
+@testable import NativeLogin
+import Testing
+import Tokens
+
+/// Failures on the way: each gives its documented error and leaves the storage as it was.
+@Suite("Hostile and failing Globus Auth")
+struct HostileLoginTests {
+    /// Valid tokens for another scope, so every login below runs the flow and must not touch them.
+    static let kept: TokenMap = [
+        "search.api.globus.org": TokenSet(
+            scope: "urn:globus:auth:scope:search.api.globus.org:all", accessToken: "kept-access",
+            refreshToken: "kept-refresh", expiresAtSeconds: Int(Date().timeIntervalSince1970) + 3600,
+            resourceServer: "search.api.globus.org"),
+    ]
+
+    private func fixture() throws -> LoginFixture {
+        try LoginFixture(storage: MemoryTokenStorage(HostileLoginTests.kept))
+    }
+
+    @Test func wrongStateIsRefusedAndTheCodeNeverExchanged() throws {
+        let fixture = try fixture()
+        fixture.auth.setAuthorize(.wrongState)
+        #expect(throws: AuthFailure.localServer(.stateMismatch)) { try fixture.login() }
+        #expect(fixture.auth.requests(to: "/v2/oauth2/token").isEmpty)
+        let page = try #require(fixture.browser.lastPage)
+        #expect(page.body.contains("Login Failed"))
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func deniedConsentIsReportedWithEscapedText() throws {
+        let fixture = try fixture()
+        fixture.auth.setAuthorize(.deny)
+        #expect(throws: AuthFailure.localServer(.authorizationDenied(error: "access_denied", detail: "The user <b>declined</b> & left"))) {
+            try fixture.login()
+        }
+        let page = try #require(fixture.browser.lastPage)
+        #expect(page.body.contains("Login Failed"))
+        #expect(page.body.contains("The user &lt;b&gt;declined&lt;/b&gt; &amp; left"))
+        #expect(!page.body.contains("<b>declined"))
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func tokenEndpointServerError() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.serverError)
+        #expect(throws: AuthFailure.httpStatus(endpoint: "/v2/oauth2/token", status: 500)) { try fixture.login() }
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func tokenEndpointGarbage() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.garbage)
+        #expect(throws: AuthFailure.invalidResponse(endpoint: "/v2/oauth2/token", reason: "not a token response (not JSON)")) {
+            try fixture.login()
+        }
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    /// A 307 would make a client re-POST the code and verifier wherever it points.
+    @Test func tokenEndpointRedirectIsNotFollowed() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.redirectElsewhere)
+        #expect(throws: AuthFailure.httpStatus(endpoint: "/v2/oauth2/token", status: 307)) { try fixture.login() }
+        #expect(fixture.auth.requests(to: "/v2/oauth2/token/stolen").isEmpty)
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func refreshAnsweredInvalidGrantLeavesTheStorageAsItWas() throws {
+        let fixture = try LoginFixture(storage: MemoryTokenStorage())
+        try fixture.login()
+        try fixture.expireStored(FakeGlobusAuth.transferServer)
+        let before = try fixture.storage?.readTokens()
+        fixture.auth.setToken(.invalidGrantForRefresh)
+        #expect(throws: LoadError.tokensExpired(resourceServers: [FakeGlobusAuth.transferServer])) {
+            try fixture.client.loadTokens()
+        }
+        #expect(try fixture.storage?.readTokens() == before)
+        #expect(fixture.auth.refreshAttempts.count == 1)
+    }
+
+    @Test func revokedRefreshTokenIsRejected() throws {
+        let fixture = try LoginFixture(storage: MemoryTokenStorage())
+        let tokens = try fixture.login()
+        try fixture.client.revokeTokenSet(tokens.filter { $0.key == FakeGlobusAuth.transferServer })
+        try fixture.expireStored(FakeGlobusAuth.transferServer)
+        #expect(throws: LoadError.tokensExpired(resourceServers: [FakeGlobusAuth.transferServer])) {
+            try fixture.client.loadTokens(requestedScopes: [FakeGlobusAuth.transferScope])
+        }
+    }
+
+    @Test func reusedCodeIsInvalidGrant() throws {
+        let fixture = try LoginFixture(storage: MemoryTokenStorage())
+        let recorder = CodeRecorder(wrapping: LoginFixture.Parts(browser: fixture.browser, output: fixture.output).localServer())
+        let client = try NativeClient(clientID: LoginFixture.clientID, tokenStorage: nil, codeHandlers: [recorder],
+                                      authBaseURL: fixture.auth.baseURL, environment: [:])
+        try client.login(requestedScopes: ["openid"])
+        let used = try #require(recorder.codes.first)
+        let replay = try NativeClient(clientID: LoginFixture.clientID, tokenStorage: nil, codeHandlers: [FixedCodeHandler(code: used)],
+                                      authBaseURL: fixture.auth.baseURL, environment: [:])
+        #expect(throws: AuthFailure.invalidGrant(endpoint: "/v2/oauth2/token")) { try replay.login(requestedScopes: ["openid"]) }
+    }
+
+    @Test func codeWithAnotherVerifierIsInvalidGrant() throws {
+        let fixture = try LoginFixture(storage: nil)
+        let recorder = CodeRecorder(wrapping: LoginFixture.Parts(browser: fixture.browser, output: fixture.output).localServer(),
+                                    exchange: false)
+        let client = try NativeClient(clientID: LoginFixture.clientID, tokenStorage: nil, codeHandlers: [recorder],
+                                      authBaseURL: fixture.auth.baseURL, environment: [:])
+        #expect(throws: AuthFailure.noCodeReceived(handler: "recorder")) { try client.login(requestedScopes: ["openid"]) }
+        let unused = try #require(recorder.codes.first)
+        // The code is fresh, but the verifier is not the one its challenge was made from.
+        #expect(throws: AuthFailure.invalidGrant(endpoint: "/v2/oauth2/token")) {
+            try client.api.exchange(unused, pkce: PKCE())
+        }
+    }
+
+    @Test func failedRevocationKeepsTheTokens() throws {
+        let fixture = try LoginFixture(storage: MemoryTokenStorage())
+        let tokens = try fixture.login()
+        fixture.auth.setToken(.serverError)
+        #expect(throws: AuthFailure.revocationFailed(
+            resourceServers: [FakeGlobusAuth.authServer, FakeGlobusAuth.transferServer],
+            reason: "Globus Auth answered /v2/oauth2/token/revoke with HTTP 500")) {
+            try fixture.client.logout()
+        }
+        #expect(try fixture.storage?.readTokens() == tokens)
+    }
+
+    @Test func unreachableAuthIsATransportFailure() throws {
+        // A port that was free a moment ago: nothing listens there.
+        let closed = try FakeGlobusAuth()
+        let url = closed.baseURL
+        closed.stop()
+        let client = try NativeClient(clientID: LoginFixture.clientID, tokenStorage: nil, codeHandlers: [], authBaseURL: url, environment: [:])
+        #expect(throws: AuthFailure.transport(endpoint: "/v2/oauth2/token", reason: "connection refused")) {
+            try client.refreshTokens(HostileLoginTests.kept.mapValues { set in
+                var expired = set
+                expired.expiresAtSeconds = 0
+                return expired
+            })
+        }
+    }
+}
+
+/// A handler that wraps another and remembers the codes it received; with `exchange: false` it
+/// keeps the code from the client (so a test can spend it itself).
+final class CodeRecorder: CodeHandler, @unchecked Sendable {
+    // @unchecked: `codes` is written by the login thread and read by the test after login returns.
+    private let inner: any CodeHandler
+    private let exchange: Bool
+    private(set) var codes: [AuthorizationCode] = []
+    var name: String { "recorder" }
+
+    init(wrapping inner: any CodeHandler, exchange: Bool = true) {
+        self.inner = inner
+        self.exchange = exchange
+    }
+
+    func isAvailable(in context: CodeHandlerContext) -> Bool { inner.isAvailable(in: context) }
+
+    func obtainCode(for request: AuthorizationRequest, in context: CodeHandlerContext) throws -> AuthorizationCode {
+        let code = try inner.obtainCode(for: request, in: context)
+        codes.append(code)
+        if !exchange { throw AuthFailure.noCodeReceived(handler: name) }
+        return code
+    }
+}
+
+/// Returns the same code whatever the request (a replay).
+struct FixedCodeHandler: CodeHandler {
+    let code: AuthorizationCode
+    var name: String { "fixed" }
+    func isAvailable(in context: CodeHandlerContext) -> Bool { true }
+    func obtainCode(for request: AuthorizationRequest, in context: CodeHandlerContext) throws -> AuthorizationCode { code }
+}
