@@ -153,6 +153,9 @@ struct Failure: Equatable {
         let message = error.description
         switch error {
         case .notFound, .isDirectory: return Failure(.noInput, message)
+        case .notRegularFile:
+            // `--passphrase-file <(pass show x)` names a pipe; the descriptor route takes it.
+            return Failure(.noInput, message, hint: "pass a pipe with --passphrase-fd N (e.g. --passphrase-fd 3 3< <(command))")
         case .permissionDenied: return Failure(.noPermission, message)
         case .alreadyExists: return Failure(.cannotCreate, message)
         case .tooLarge: return Failure(.dataError, message)
