@@ -212,3 +212,26 @@ struct PrimitiveBoundaryTests {
         #expect(Sodium.randomBytes(count: 0).isEmpty)
     }
 }
+
+@Suite("Secretbox under a derived key")
+struct DerivedKeySecretBoxTests {
+    @Test("sealing under a derived key equals deriving the key, then sealing; and opens back")
+    func sameAsTwoSteps() throws {
+        let master = try SymmetricKey.random()
+        let context = Array("frl-vault v1 box key".utf8) + Sodium.randomBytes(count: 68)
+        let nonce = SecretBox.Nonce.random()
+        let plaintext = try SecureBytes(randomCount: 300)
+        let oneStep = SecretBox.seal(plaintext, nonce: nonce, usingKeyDerivedFrom: master, context: context, prefixedBy: [9])
+        let derived = try BLAKE2b.deriveKey(from: master, message: context)
+        #expect(oneStep == SecretBox.seal(plaintext, nonce: nonce, using: derived, prefixedBy: [9]))
+        let opened = try Array(oneStep.dropFirst()).withUnsafeBytes {
+            try SecretBox.open($0, nonce: nonce, usingKeyDerivedFrom: master, context: context)
+        }
+        #expect(opened.constantTimeEquals(plaintext))
+        #expect(throws: CryptoError.authenticationFailed) {
+            try Array(oneStep.dropFirst()).withUnsafeBytes {
+                try SecretBox.open($0, nonce: nonce, usingKeyDerivedFrom: master, context: context + [0])
+            }
+        }
+    }
+}
