@@ -155,17 +155,35 @@ struct PlaintextParser: ~Copyable {
     }
 
     /// The six fields, by the bytes of their names (no String is made for a field name).
-    private enum Field: Int, CaseIterable {
+    private enum Field: CaseIterable {
         case accessToken, expiresAtSeconds, refreshToken, resourceServer, scope, tokenType
 
-        static let names: [[UInt8]] = [
-            Array("access_token".utf8), Array("expires_at_seconds".utf8), Array("refresh_token".utf8),
-            Array("resource_server".utf8), Array("scope".utf8), Array("token_type".utf8),
-        ]
-
+        /// The six names have six different lengths, so the length picks the candidate.
         init?(_ name: UnsafeRawBufferPointer) {
-            guard let index = Field.names.firstIndex(where: { $0.elementsEqual(name) }) else { return nil }
-            self.init(rawValue: index)
+            let candidate: (Field, StaticString)
+            switch name.count {
+            case 12: candidate = (.accessToken, "access_token")
+            case 18: candidate = (.expiresAtSeconds, "expires_at_seconds")
+            case 13: candidate = (.refreshToken, "refresh_token")
+            case 15: candidate = (.resourceServer, "resource_server")
+            case 5: candidate = (.scope, "scope")
+            case 10: candidate = (.tokenType, "token_type")
+            default: return nil
+            }
+            let expected = UnsafeRawBufferPointer(start: candidate.1.utf8Start, count: candidate.1.utf8CodeUnitCount)
+            guard name.elementsEqual(expected) else { return nil }
+            self = candidate.0
+        }
+
+        var bit: UInt8 {
+            switch self {
+            case .accessToken: 1
+            case .expiresAtSeconds: 2
+            case .refreshToken: 4
+            case .resourceServer: 8
+            case .scope: 16
+            case .tokenType: 32
+            }
         }
     }
 
@@ -178,24 +196,50 @@ struct PlaintextParser: ~Copyable {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
         index += 1
-        var values = FieldValues()
+        var seen: UInt8 = 0
+        var accessToken: String?
+        var scope: String?
+        var resourceServer: String?
+        var expiresAtSeconds: Int?
+        var refreshToken: String?
         skipWhitespace()
         if peek() != UInt8(ascii: "}") {
             while true {
                 skipWhitespace()
-                guard let name = rawKey(), let field = Field(name), values[field.rawValue] == nil else { return nil }
+                guard let name = rawKey(), let field = Field(name), seen & field.bit == 0 else { return nil }
+                seen |= field.bit
                 skipWhitespace()
                 guard peek() == UInt8(ascii: ":") else { return nil }
                 index += 1
                 skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: "\""): values[field.rawValue] = .string(try string())
-                case UInt8(ascii: "n"):
-                    try literal("null")
-                    values[field.rawValue] = .null
-                default:
+                let isString = peek() == UInt8(ascii: "\"")
+                let isNull = peek() == UInt8(ascii: "n")
+                switch field {
+                case .accessToken, .scope, .resourceServer:
+                    guard isString else { return nil }
+                    let text = try string()
+                    switch field {
+                    case .accessToken: accessToken = text
+                    case .scope: scope = text
+                    default: resourceServer = text
+                    }
+                case .expiresAtSeconds:
                     guard let integer = plainInteger() else { return nil }
-                    values[field.rawValue] = .int(integer)
+                    expiresAtSeconds = integer
+                case .refreshToken:
+                    if isString {
+                        refreshToken = try string()
+                    } else {
+                        guard isNull else { return nil }
+                        try literal("null")
+                    }
+                case .tokenType:
+                    if isString {
+                        guard let raw = rawKey(), raw.elementsEqual("Bearer".utf8) else { return nil }
+                    } else {
+                        guard isNull else { return nil }
+                        try literal("null")
+                    }
                 }
                 skipWhitespace()
                 if peek() == UInt8(ascii: ",") {
@@ -207,52 +251,10 @@ struct PlaintextParser: ~Copyable {
             }
         }
         index += 1
-        guard case .string(let accessToken)? = values[Field.accessToken.rawValue],
-            case .string(let scope)? = values[Field.scope.rawValue],
-            case .string(let resourceServer)? = values[Field.resourceServer.rawValue],
-            case .int(let expiresAtSeconds)? = values[Field.expiresAtSeconds.rawValue]
-        else { return nil }
-        let refreshToken: String?
-        switch values[Field.refreshToken.rawValue] {
-        case nil, .null?: refreshToken = nil
-        case .string(let text)?: refreshToken = text
-        default: return nil
-        }
-        switch values[Field.tokenType.rawValue] {
-        case nil, .null?, .string("Bearer")?: break
-        default: return nil
-        }
+        guard let accessToken, let scope, let resourceServer, let expiresAtSeconds else { return nil }
         return TokenSet(
             scope: scope, accessToken: accessToken, refreshToken: refreshToken,
             expiresAtSeconds: expiresAtSeconds, resourceServer: resourceServer)
-    }
-
-    /// One slot per field, on the stack.
-    private struct FieldValues {
-        private var slots: (Value?, Value?, Value?, Value?, Value?, Value?) = (nil, nil, nil, nil, nil, nil)
-
-        subscript(_ index: Int) -> Value? {
-            get {
-                switch index {
-                case 0: slots.0
-                case 1: slots.1
-                case 2: slots.2
-                case 3: slots.3
-                case 4: slots.4
-                default: slots.5
-                }
-            }
-            set {
-                switch index {
-                case 0: slots.0 = newValue
-                case 1: slots.1 = newValue
-                case 2: slots.2 = newValue
-                case 3: slots.3 = newValue
-                case 4: slots.4 = newValue
-                default: slots.5 = newValue
-                }
-            }
-        }
     }
 
     /// A member name without escapes, as raw bytes; nil for anything else.
