@@ -53,8 +53,8 @@ public enum BLAKE2b {
         }
     }
 
-    /// Lengths are checked by every caller above.
-    private static func generichash(into out: UnsafeMutableRawBufferPointer, message: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?) {
+    /// Lengths are checked by every caller (32-byte keys and outputs, or checked sizes).
+    static func generichash(into out: UnsafeMutableRawBufferPointer, message: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?) {
         var emptyMessage: UInt8 = 0
         let result = withUnsafeMutablePointer(to: &emptyMessage) { empty in
             crypto_generichash(

@@ -33,7 +33,15 @@ public enum SecretBox {
     public static func seal(
         _ plaintext: UnsafeRawBufferPointer, nonce: Nonce, using key: SymmetricKey, prefixedBy prefix: [UInt8] = []
     ) -> [UInt8] {
+        key.withUnsafeBytes { seal(plaintext, nonce: nonce, key: $0, prefixedBy: prefix) }
+    }
+
+    /// `key` is exactly `SymmetricKey.byteCount` bytes: every caller holds a typed key.
+    static func seal(
+        _ plaintext: UnsafeRawBufferPointer, nonce: Nonce, key: UnsafeRawBufferPointer, prefixedBy prefix: [UInt8]
+    ) -> [UInt8] {
         Sodium.ensureInitialised()
+        precondition(key.count == SymmetricKey.byteCount, "secretbox key size")
         let sealedCount = macByteCount + plaintext.count
         return [UInt8](unsafeUninitializedCapacity: prefix.count + sealedCount) { output, initialised in
             guard let outputBase = output.baseAddress else {
@@ -46,17 +54,15 @@ public enum SecretBox {
                 }
             }
             nonce.bytes.withUnsafeBufferPointer { nonceBytes in
-                key.withUnsafeBytes { keyBytes in
-                    // Every length was fixed by a type check or computed above; the C call
-                    // reads plaintext.count bytes and writes exactly sealedCount.
-                    let result = crypto_secretbox_easy(
-                        outputBase + prefix.count,
-                        plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(outputBase),
-                        UInt64(plaintext.count),
-                        nonceBytes.baseAddress!,
-                        keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                    precondition(result == 0, "crypto_secretbox_easy cannot fail for valid sizes")
-                }
+                // Every length was fixed by a type check or computed above; the C call
+                // reads plaintext.count bytes and writes exactly sealedCount.
+                let result = crypto_secretbox_easy(
+                    outputBase + prefix.count,
+                    plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(outputBase),
+                    UInt64(plaintext.count),
+                    nonceBytes.baseAddress!,
+                    key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                precondition(result == 0, "crypto_secretbox_easy cannot fail for valid sizes")
             }
             initialised = prefix.count + sealedCount
         }
@@ -73,21 +79,25 @@ public enum SecretBox {
     /// verifies; any failure is `authenticationFailed` (or `invalidLength` if `sealed` is
     /// shorter than a tag).
     public static func open(_ sealed: UnsafeRawBufferPointer, nonce: Nonce, using key: SymmetricKey) throws(CryptoError) -> SecureBytes {
+        try key.withUnsafeBytes { (keyBytes) throws(CryptoError) -> SecureBytes in try open(sealed, nonce: nonce, key: keyBytes) }
+    }
+
+    /// `key` is exactly `SymmetricKey.byteCount` bytes: every caller holds a typed key.
+    static func open(_ sealed: UnsafeRawBufferPointer, nonce: Nonce, key: UnsafeRawBufferPointer) throws(CryptoError) -> SecureBytes {
         Sodium.ensureInitialised()
+        precondition(key.count == SymmetricKey.byteCount, "secretbox key size")
         guard sealed.count >= macByteCount, let sealedBase = sealed.baseAddress else {
             throw .invalidLength(of: "sealed box", expected: "at least \(macByteCount) bytes", actual: sealed.count)
         }
         let plaintext = try SecureBytes(count: sealed.count - macByteCount)
         let result = plaintext.withUnsafeMutableBytes { output in
             nonce.bytes.withUnsafeBufferPointer { nonceBytes in
-                key.withUnsafeBytes { keyBytes in
-                    crypto_secretbox_open_easy(
-                        output.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                        sealedBase.assumingMemoryBound(to: UInt8.self),
-                        UInt64(sealed.count),
-                        nonceBytes.baseAddress!,
-                        keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                }
+                crypto_secretbox_open_easy(
+                    output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    sealedBase.assumingMemoryBound(to: UInt8.self),
+                    UInt64(sealed.count),
+                    nonceBytes.baseAddress!,
+                    key.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
         guard result == 0 else { throw .authenticationFailed }

@@ -90,4 +90,28 @@ struct FormatKeyTests {
         }
         #expect(fromEncode.count == 200)
     }
+
+    @Test("one codec shared by many tasks derives the key once and every result opens")
+    func sharedAcrossTasks() async throws {
+        let codec = try FormatFixtures.passphraseCodec()
+        let seed = try codec.encode(FormatFixtures.sampleDocument, path: path)
+        let reader = try FormatFixtures.passphraseCodec()
+        let files = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    _ = try reader.decode(seed, path: "/tmp/test.vault")
+                    let document = VaultDocument(namespaces: ["task-\(index)": FormatFixtures.tokenMap(count: index)])
+                    return try reader.encode(document, path: "/tmp/test.vault")
+                }
+            }
+            var files: [[UInt8]] = []
+            for try await file in group { files.append(file) }
+            return files
+        }
+        #expect(reader.argon2idRuns == 1)
+        #expect(files.count == 16)
+        for file in files {
+            #expect(try codec.decode(file, path: path).namespaces.count == 1)
+        }
+    }
 }

@@ -32,7 +32,7 @@ struct FormatPlaintextTests {
     @Test(
         "malformed plaintexts are invalid token data, and the reason quotes no value",
         arguments: [
-            ("not json", "the plaintext is not valid JSON"),
+            ("not json", "the plaintext is not valid JSON (byte 0)"),
             ("{\"frl_vault\": 2, \"namespaces\": {}}", "plaintext document version 2 is not 1"),
             ("{\"namespaces\": {}}", "missing \"frl_vault\" in the document"),
             ("[1, 2, 3]", "wrong type at the document"),

@@ -1,5 +1,5 @@
 import Testing
-import VaultCrypto
+@testable import VaultCrypto
 
 @Suite("Secretbox properties")
 struct SecretBoxPropertyTests {
@@ -148,6 +148,41 @@ struct PrimitiveBoundaryTests {
         #expect(throws: CryptoError.self) { try content.withUnsafeBytes { try Padding.pad($0, toCount: size) } }
     }
 
+    @Test("padding and unpadding agree byte for byte with sodium_pad and sodium_unpad")
+    func agreesWithLibsodium() throws {
+        for total in [1, 2, 3, 16, 100, 4096] {
+            for contentCount in Set([0, 1, total / 2, total - 1]) where contentCount < total {
+                let content = try SecureBytes(randomCount: contentCount)
+                let ours = try content.withUnsafeBytes { try Padding.pad($0, toCount: total) }
+                let theirs = try SecureBytes(count: total)
+                theirs.withUnsafeMutableBytes { buffer in
+                    content.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[..<contentCount]).copyMemory(from: $0) }
+                    // Garbage after the content: sodium_pad must overwrite it, as ours does.
+                    for index in contentCount..<total { buffer[index] = 0xA5 }
+                }
+                #expect(Padding.sodiumPad(theirs, contentCount: contentCount))
+                #expect(ours.constantTimeEquals(theirs), "total \(total) content \(contentCount)")
+                #expect(try Padding.unpaddedCount(of: ours) == contentCount)
+                #expect(Padding.sodiumUnpaddedCount(of: ours) == contentCount)
+            }
+        }
+        // Both refuse the same malformed buffers.
+        for bytes: [UInt8] in [[0], [0, 0], [1], [0x80, 1], [0x7F, 0], [0x81, 0, 0]] {
+            let buffer = try bytes.withUnsafeBytes { try SecureBytes(copying: $0) }
+            #expect(Padding.sodiumUnpaddedCount(of: buffer) == nil)
+            #expect(throws: CryptoError.invalidPadding) { try Padding.unpaddedCount(of: buffer) }
+        }
+    }
+
+    @Test("padding in place overwrites whatever followed the content")
+    func padInPlace() throws {
+        let buffer = try SecureBytes(count: 8)
+        buffer.withUnsafeMutableBytes { $0.copyBytes(from: [1, 2, 3, 9, 9, 9, 9, 9]) }
+        try Padding.pad(buffer, contentCount: 3)
+        #expect(buffer.withUnsafeBytes { Array($0) } == [1, 2, 3, 0x80, 0, 0, 0, 0])
+        #expect(throws: CryptoError.self) { try Padding.pad(buffer, contentCount: 8) }
+    }
+
     @Test("buffers without a 0x80 marker followed only by zeros are invalid padding")
     func invalidPadding() throws {
         for bytes: [UInt8] in [[], [0], [0, 0, 0], [1, 2, 3], [0x80, 1], [0x7F, 0, 0], [0x81]] {
@@ -175,5 +210,28 @@ struct PrimitiveBoundaryTests {
         for _ in 0..<1000 { seen.insert(Sodium.randomBytes(count: 16)) }
         #expect(seen.count == 1000)
         #expect(Sodium.randomBytes(count: 0).isEmpty)
+    }
+}
+
+@Suite("Secretbox under a derived key")
+struct DerivedKeySecretBoxTests {
+    @Test("sealing under a derived key equals deriving the key, then sealing; and opens back")
+    func sameAsTwoSteps() throws {
+        let master = try SymmetricKey.random()
+        let context = Array("frl-vault v1 box key".utf8) + Sodium.randomBytes(count: 68)
+        let nonce = SecretBox.Nonce.random()
+        let plaintext = try SecureBytes(randomCount: 300)
+        let oneStep = SecretBox.seal(plaintext, nonce: nonce, usingKeyDerivedFrom: master, context: context, prefixedBy: [9])
+        let derived = try BLAKE2b.deriveKey(from: master, message: context)
+        #expect(oneStep == SecretBox.seal(plaintext, nonce: nonce, using: derived, prefixedBy: [9]))
+        let opened = try Array(oneStep.dropFirst()).withUnsafeBytes {
+            try SecretBox.open($0, nonce: nonce, usingKeyDerivedFrom: master, context: context)
+        }
+        #expect(opened.constantTimeEquals(plaintext))
+        #expect(throws: CryptoError.authenticationFailed) {
+            try Array(oneStep.dropFirst()).withUnsafeBytes {
+                try SecretBox.open($0, nonce: nonce, usingKeyDerivedFrom: master, context: context + [0])
+            }
+        }
     }
 }

@@ -83,12 +83,12 @@ final class VaultCodec: Sendable {
             return candidate
         }
         do {
-            let boxKey = try BLAKE2b.deriveKey(from: masterKey, message: VaultFormat.boxKeyLabel + prefix)
+            // BK = BLAKE2b-256(K, label || H), derived inside the call and wiped there.
             return try file.withUnsafeBytes { bytes in
                 Result { () throws(CryptoError) in
                     try SecretBox.open(
                         UnsafeRawBufferPointer(rebasing: bytes[VaultFormat.Offset.sealedBox...]),
-                        nonce: header.nonce, using: boxKey)
+                        nonce: header.nonce, usingKeyDerivedFrom: masterKey, context: VaultFormat.boxKeyLabel + prefix)
                 }
             }.get()
         } catch {
@@ -119,12 +119,13 @@ final class VaultCodec: Sendable {
         let header = VaultHeader(keyDerivation: session.keyDerivation, salt: session.salt, nonce: nonce)
         let prefix = header.authenticatedPrefix
         do {
-            let boxKey = try BLAKE2b.deriveKey(from: session.masterKey, message: VaultFormat.boxKeyLabel + prefix)
             let commitment = try BLAKE2b.hash(
                 VaultFormat.commitmentLabel + prefix, key: session.masterKey,
                 outputByteCount: VaultFormat.commitmentByteCount)
             let headerBytes = try VaultHeader.serialize(prefix: prefix, commitment: commitment)
-            return SecretBox.seal(padded, nonce: nonce, using: boxKey, prefixedBy: headerBytes)
+            return SecretBox.seal(
+                padded, nonce: nonce, usingKeyDerivedFrom: session.masterKey, context: VaultFormat.boxKeyLabel + prefix,
+                prefixedBy: headerBytes)
         } catch {
             throw VaultError(error, path: path)
         }
