@@ -20,3 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo_if_needed apt-get update -qq
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# PyNaCl lets the tests run the independent Python implementation of the vault format
+# (tools/vectors/independent_vault.py) against the Swift code; without it those tests skip.
+if ! python3 -c 'import nacl.secret' 2>/dev/null; then
+    echo "setup: installing PyNaCl for the format interop tests" >&2
+    python3 -m pip install --quiet --disable-pip-version-check pynacl >/dev/null 2>&1 ||
+        echo "setup: warning: PyNaCl could not be installed; the format interop tests will skip" >&2
+fi
