@@ -2,59 +2,91 @@ extension INIDocument {
     /// Python's `MAX_INTERPOLATION_DEPTH`.
     static let maximumInterpolationDepth = 10
 
+    /// The most bytes that `%(name)s` references may bring into one `items` call. Ten levels of
+    /// references can multiply a value's length by the file's size ten times over, so a file of
+    /// a few hundred bytes could otherwise demand gigabytes of memory and minutes of work (Python
+    /// hangs on such a file too, so no file Python reads is refused). Real token values are a few
+    /// kilobytes.
+    static let maximumInterpolatedBytes = 1 << 20
+
     /// Python's `ConfigParser.items(section)`: the [DEFAULT] options merged under the
     /// section's own, each value put through `BasicInterpolation` (`%%` is a literal `%`,
     /// `%(name)s` is another option's value). A missing section yields only the defaults, as
     /// it does for Fair Research Login, which adds the section before reading it.
+    ///
+    /// Options are interpolated in Python's order (defaults, then the section's own, each in
+    /// file order), so the first problem reported is the one Python reports.
     func items(of sectionName: String) throws(INISyntaxError) -> [String: String] {
         var merged: [String: Option] = [:]
-        for option in defaults { merged[option.name] = option }
-        for option in section(named: sectionName)?.options ?? [] { merged[option.name] = option }
+        var order: [String] = []
+        for option in defaults + (section(named: sectionName)?.options ?? []) {
+            if merged.updateValue(option, forKey: option.name) == nil { order.append(option.name) }
+        }
         let rawValues = merged.mapValues(\.rawValue)
+        var expansion = Expansion(values: rawValues)
         var result: [String: String] = [:]
-        for (name, option) in merged {
+        for name in order {
+            guard let option = merged[name], let raw = rawValues[name] else { continue }
             var output = ""
-            try INIDocument.interpolate(option.rawValue, into: &output, values: rawValues, line: option.line, depth: 1)
+            try expansion.interpolate(raw, into: &output, line: option.line, depth: 1)
             result[name] = output
         }
         return result
     }
 
-    private static func interpolate(
-        _ text: String, into output: inout String, values: [String: String], line: Int, depth: Int
-    ) throws(INISyntaxError) {
-        guard depth <= maximumInterpolationDepth else {
-            throw INISyntaxError(line: line, problem: "%(name)s references nest deeper than \(maximumInterpolationDepth) levels")
-        }
-        var rest = Substring(text)
-        while let percent = rest.firstIndex(of: "%") {
-            output += rest[..<percent]
-            rest = rest[percent...].dropFirst()
-            if rest.first == "%" {
-                output += "%"
-                rest = rest.dropFirst()
-            } else if rest.first == "(" {
-                // `_KEYCRE = %\(([^)]+)\)s`
-                guard let close = rest.firstIndex(of: ")"), rest.index(after: rest.startIndex) < close,
-                    rest[rest.index(after: close)...].first == "s"
-                else {
-                    throw INISyntaxError(line: line, problem: "bad %(name)s reference (a literal % is written %%)")
-                }
-                let name = String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
-                rest = rest[rest.index(close, offsetBy: 2)...]
-                guard let value = values[name] else {
-                    throw INISyntaxError(line: line, problem: "%(name)s refers to option \(DisplayName.of(name)), which does not exist")
-                }
-                if value.contains("%") {
-                    try interpolate(value, into: &output, values: values, line: line, depth: depth + 1)
-                } else {
-                    output += value
-                }
-            } else {
-                throw INISyntaxError(line: line, problem: "'%' must be followed by '%' or '(' (a literal % is written %%)")
+    /// One `items` call's interpolation and what it has spent of `maximumInterpolatedBytes`.
+    private struct Expansion {
+        let values: [String: String]
+        /// Every referenced value is charged in full before it is copied or scanned, so the
+        /// work done before the cap throws is bounded by the cap plus the file's own size:
+        /// references inside a referenced value lie within bytes already charged, and a
+        /// reference to an empty value costs only the scan of its own `%(name)s` text.
+        var bytesLeft = INIDocument.maximumInterpolatedBytes
+
+        mutating func interpolate(_ text: String, into output: inout String, line: Int, depth: Int) throws(INISyntaxError) {
+            guard depth <= maximumInterpolationDepth else {
+                throw INISyntaxError(line: line, problem: "%(name)s references nest deeper than \(maximumInterpolationDepth) levels")
             }
+            var rest = Substring(text)
+            while let percent = rest.firstIndex(of: "%") {
+                output += rest[..<percent]
+                rest = rest[percent...].dropFirst()
+                if rest.first == "%" {
+                    output += "%"
+                    rest = rest.dropFirst()
+                } else if rest.first == "(" {
+                    // `_KEYCRE = %\(([^)]+)\)s`
+                    guard let close = rest.firstIndex(of: ")"), rest.index(after: rest.startIndex) < close,
+                        rest[rest.index(after: close)...].first == "s"
+                    else {
+                        throw INISyntaxError(line: line, problem: "bad %(name)s reference (a literal % is written %%)")
+                    }
+                    let name = String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+                    rest = rest[rest.index(close, offsetBy: 2)...]
+                    guard let value = values[name] else {
+                        throw INISyntaxError(line: line, problem: "%(name)s refers to option \(DisplayName.of(name)), which does not exist")
+                    }
+                    try charge(value, line: line)
+                    if value.contains("%") {
+                        try interpolate(value, into: &output, line: line, depth: depth + 1)
+                    } else {
+                        output += value
+                    }
+                } else {
+                    throw INISyntaxError(line: line, problem: "'%' must be followed by '%' or '(' (a literal % is written %%)")
+                }
+            }
+            output += rest
         }
-        output += rest
+
+        private mutating func charge(_ value: String, line: Int) throws(INISyntaxError) {
+            let cost = value.utf8.count
+            guard cost <= bytesLeft else {
+                throw INISyntaxError(
+                    line: line, problem: "%(name)s interpolation expands beyond \(maximumInterpolatedBytes) bytes")
+            }
+            bytesLeft -= cost
+        }
     }
 }
 

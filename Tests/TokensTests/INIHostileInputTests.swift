@@ -1,0 +1,89 @@
+import Testing
+import Tokens
+
+/// Files built to make the INI reader do unbounded work. Each test simply has to finish: before
+/// the fixes these ran for minutes or exhausted memory, and each checks the outcome too.
+@Suite struct INIHostileInputTests {
+    /// Mirrors `INIDocument.maximumInterpolatedBytes`.
+    static let interpolationCap = 1 << 20
+
+    static func read(_ text: String) throws -> (path: String, result: Result<TokenMap, TokenStorageError>) {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("hostile.cfg", text)
+        let storage = ConfigParserTokenStorage(path: path)
+        return (path, Result { () throws(TokenStorageError) in try storage.readTokens() })
+    }
+
+    /// `bomb` refers to x9, which refers eight times to x8, ... down to x0: ten levels, the most
+    /// Python allows, for 8^9 copies of x0 from a file of about 700 bytes.
+    static func referenceBomb(leaf: String) -> String {
+        var text = "[tokens]\nbomb = %(x9)s\n"
+        for level in stride(from: 9, through: 1, by: -1) {
+            text += "x\(level) = " + String(repeating: "%(x\(level - 1))s", count: 8) + "\n"
+        }
+        return text + "x0 = \(leaf)\n"
+    }
+
+    static func expectInterpolationCap(_ text: String, line: Int) throws {
+        let (path, result) = try read(text)
+        guard case .failure(.malformedINI(let errorPath, let errorLine, let problem)) = result else {
+            Issue.record("expected malformedINI, got \(result)")
+            return
+        }
+        #expect(errorPath == path)
+        #expect(errorLine == line)
+        #expect(problem.contains("interpolation expands beyond \(interpolationCap) bytes"))
+    }
+
+    @Test func anExponentialReferenceChainIsRefused() throws {
+        let text = Self.referenceBomb(leaf: "0123456789abcdef")
+        #expect(text.utf8.count < 1000)
+        try Self.expectInterpolationCap(text, line: 2)
+    }
+
+    /// References to an empty value add nothing to the output but still cost a scan each.
+    @Test func anExponentialChainOfEmptyValuesIsRefused() throws {
+        try Self.expectInterpolationCap(Self.referenceBomb(leaf: ""), line: 2)
+    }
+
+    @Test func legitimateInterpolationStillWorks() throws {
+        let (_, result) = try Self.read("""
+            [DEFAULT]
+            a__resource_server = auth.globus.org
+            a__token_type = Bearer
+
+            [tokens]
+            a__scope = openid %(a__resource_server)s 100%%
+            a__access_token = %(a__token_type)s-%(a__scope)s
+            a__expires_at_seconds = 10
+            a__resource_server = %(a__token_type)s.example
+
+            """)
+        // A section's option overrides a default of the same name, also inside references.
+        let tokens = try result.get()
+        let set = try #require(tokens["Bearer.example"])
+        #expect(set.scope == "openid Bearer.example 100%")
+        #expect(set.accessToken == "Bearer-openid Bearer.example 100%")
+    }
+
+    /// The cap counts the bytes references bring in: exactly the cap is read, one more is not.
+    @Test(arguments: [false, true])
+    func theCapIsExact(oneByteOver: Bool) throws {
+        let half = String(repeating: "r", count: Self.interpolationCap / 2 + (oneByteOver ? 1 : 0))
+        let text = """
+            [tokens]
+            a__resource_server = rs
+            a__scope = s
+            a__access_token = %(a__refresh_token)s%(a__refresh_token)s
+            a__refresh_token = \(half)
+            a__expires_at_seconds = 10
+
+            """
+        if oneByteOver {
+            try Self.expectInterpolationCap(text, line: 4)
+        } else {
+            let tokens = try Self.read(text).result.get()
+            #expect(tokens["rs"]?.accessToken.utf8.count == Self.interpolationCap)
+        }
+    }
+}
