@@ -87,3 +87,41 @@ import Tokens
         }
     }
 }
+
+/// Parsing work grows linearly with the file. Each file is big enough that a quadratic reader
+/// would take minutes on it (the duplicate-option check used to be one), small enough that a
+/// linear one reads it in about a second in a debug build.
+extension INIHostileInputTests {
+    static let tokensSection = """
+        [tokens]
+        a__resource_server = rs
+        a__scope = s
+        a__access_token = A
+        a__expires_at_seconds = 10
+
+        """
+
+    static func expectDuplicate(_ text: String, line: Int, _ message: String) throws {
+        let (_, result) = try read(text)
+        guard case .failure(.malformedINI(_, let errorLine, let problem)) = result else {
+            Issue.record("expected malformedINI, got \(result)")
+            return
+        }
+        #expect(errorLine == line)
+        #expect(problem.contains(message))
+    }
+
+    /// The duplicate at the end must still be found among all the others.
+    @Test func manyOptionsInOneSection() throws {
+        var text = "[other]\n"
+        for index in 0..<60_000 { text += "o\(index) = \(index)\n" }
+        try Self.expectDuplicate(text + "O0 = again\n", line: 60_002, "appears twice in one section")
+    }
+
+    /// [DEFAULT] may be opened again and again; its options are checked across all of them.
+    @Test func manyDefaultsAcrossRepeatedDefaultHeaders() throws {
+        var text = ""
+        for index in 0..<30_000 { text += "[DEFAULT]\nd\(index) = \(index)\n" }
+        try Self.expectDuplicate(text + "[DEFAULT]\nD7 = again\n", line: 60_002, "appears twice in [DEFAULT]")
+    }
+}

@@ -106,6 +106,15 @@ extension INIDocument {
         var currentOption: Int?
         var indentLevel = 0
         var seenSections: Set<String> = []
+        /// (section, option) pairs already read, as Python's `elements_added`: a set, so that a
+        /// section of n options is checked in O(n), not O(n^2). [DEFAULT] may be opened many
+        /// times and its options are checked across all of them.
+        var seenOptions: Set<OptionKey> = []
+
+        struct OptionKey: Hashable {
+            var section: String
+            var option: String
+        }
 
         mutating func consume(_ line: String, at index: Int, into document: inout INIDocument) throws(INISyntaxError) {
             let lineNumber = index + 1
@@ -153,13 +162,13 @@ extension INIDocument {
             }
             let option = Option(name: name, valueLines: [value], line: lineNumber)
             if inDefaults {
-                guard !document.defaults.contains(where: { $0.name == name }) else {
+                guard seenOptions.insert(OptionKey(section: INIDocument.defaultSectionName, option: name)).inserted else {
                     throw INISyntaxError(line: lineNumber, problem: "option \(DisplayName.of(name)) appears twice in [DEFAULT]")
                 }
                 document.defaults.append(option)
                 currentOption = document.defaults.count - 1
             } else if let sectionIndex = currentSection {
-                guard document.sections[sectionIndex].option(named: name) == nil else {
+                guard seenOptions.insert(OptionKey(section: document.sections[sectionIndex].name, option: name)).inserted else {
                     throw INISyntaxError(line: lineNumber, problem: "option \(DisplayName.of(name)) appears twice in one section")
                 }
                 document.sections[sectionIndex].options.append(option)
