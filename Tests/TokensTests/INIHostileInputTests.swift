@@ -124,4 +124,26 @@ extension INIHostileInputTests {
         for index in 0..<30_000 { text += "[DEFAULT]\nd\(index) = \(index)\n" }
         try Self.expectDuplicate(text + "[DEFAULT]\nD7 = again\n", line: 60_002, "appears twice in [DEFAULT]")
     }
+
+    /// Empty lines belong to the value until it ends, and are stripped from its end.
+    @Test func aValueFollowedByManyEmptyLines() throws {
+        let text = Self.tokensSection.replacing(
+            "a__access_token = A\n", with: "a__access_token = A\n" + String(repeating: "\n", count: 200_000))
+        #expect(try Self.read(text).result.get()["rs"]?.accessToken == "A")
+    }
+
+    @Test func aValueWithManyContinuationLines() throws {
+        let text = Self.tokensSection.replacing(
+            "a__scope = s\n", with: "a__scope = s\n" + String(repeating: "\tt\n", count: 100_000))
+        let scope = try #require(try Self.read(text).result.get()["rs"]?.scope)
+        #expect(scope.utf8.count == 1 + 2 * 100_000)
+        #expect(scope.hasSuffix("\nt\nt"))
+    }
+
+    @Test func veryLongLinesOfSpaceAroundAValue() throws {
+        let spaces = String(repeating: " ", count: 500_000)
+        let text = Self.tokensSection.replacing("a__access_token = A\n", with: "a__access_token =\(spaces)A\(spaces)\n")
+            + "[long\(spaces)]\n\(spaces)\n"
+        #expect(try Self.read(text).result.get()["rs"]?.accessToken == "A")
+    }
 }

@@ -25,11 +25,8 @@ struct INIDocument {
         var line: Int
 
         var rawValue: String {
-            var joined = valueLines.joined(separator: "\n")
-            while let last = joined.unicodeScalars.last, PythonInt.isPythonSpace(last) {
-                joined.unicodeScalars.removeLast()
-            }
-            return joined
+            let joined = valueLines.joined(separator: "\n").unicodeScalars
+            return String(Substring(joined[..<INIDocument.endOfText(in: joined)]))
         }
     }
 
@@ -192,12 +189,24 @@ extension INIDocument {
         }
     }
 
-    /// Python's `str.strip()`.
+    /// Python's `str.strip()`. Index arithmetic only: one pass over a line of a million spaces,
+    /// several times faster than removing them one at a time.
     static func strip(_ text: some StringProtocol) -> String {
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first, PythonInt.isPythonSpace(first) { scalars.removeFirst() }
-        while let last = scalars.last, PythonInt.isPythonSpace(last) { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        let scalars = Substring(text).unicodeScalars
+        let start = scalars.firstIndex { !PythonInt.isPythonSpace($0) } ?? scalars.endIndex
+        let rest = scalars[start...]
+        return String(Substring(rest[..<endOfText(in: rest)]))
+    }
+
+    /// The index just past the last scalar that is not Python whitespace (`startIndex` if none).
+    static func endOfText<Scalars: BidirectionalCollection<Unicode.Scalar>>(in scalars: Scalars) -> Scalars.Index {
+        var end = scalars.endIndex
+        while end > scalars.startIndex {
+            let previous = scalars.index(before: end)
+            guard PythonInt.isPythonSpace(scalars[previous]) else { break }
+            end = previous
+        }
+        return end
     }
 
     /// Position of the first non-space character, counted in characters as Python counts them.
