@@ -47,6 +47,8 @@ let package = Package(
             name: "login-child", dependencies: ["NativeLogin", "TokenVault", "Tokens", "VaultCrypto"],
             path: "Tests/Children/login-child"),
         .executableTarget(
+            name: "umask-child", dependencies: ["Tokens", "SecureFiles"], path: "Tests/Children/umask-child"),
+        .executableTarget(
             name: "vault-bench", dependencies: ["TokenVault", "Tokens", "VaultCrypto", "SecureFiles"],
             path: "tools/bench/vault-bench"),
         .testTarget(name: "SecureFilesTests", dependencies: ["SecureFiles"]),

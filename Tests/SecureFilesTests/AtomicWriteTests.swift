@@ -4,13 +4,16 @@ import Testing
 
 @Suite("Atomic writes")
 struct AtomicWriteTests {
+    /// The write runs in a child process with the umask set: the umask belongs to the whole
+    /// process, and changing this one's would change files that parallel tests create.
     @Test("a new file is 0600 whatever the umask", arguments: [0o000, 0o022, 0o077] as [mode_t])
     func newFileIsPrivate(umaskValue: mode_t) throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("tokens.json")
-        let previous = umask(umaskValue)
-        defer { umask(previous) }
-        try SecureFile.writeAtomically(bytes("{}"), to: path)
+        // The control: the child's umask is in force, and a file created without care shows it.
+        #expect(runUmaskChild(umaskValue, ["create", dir.file("plain")]) == 0)
+        #expect(mode(of: dir.file("plain")) == 0o666 & ~UInt32(umaskValue))
+        #expect(runUmaskChild(umaskValue, ["atomic-write", path]) == 0)
         #expect(mode(of: path) == 0o600)
         #expect(try SecureFile.read(path) == bytes("{}"))
     }
@@ -84,4 +87,23 @@ func listing(_ directory: String) throws -> [String] {
         if name != "." && name != ".." { names.append(name) }
     }
     return names
+}
+
+/// Runs Tests/Children/umask-child (built next to this test bundle) with `mask` as its umask;
+/// its exit status, or -1 if it could not be started or was killed.
+func runUmaskChild(_ mask: mode_t, _ arguments: [String]) -> Int32 {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard count > 0 else { return -1 }
+    let bundle = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let child = bundle.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/umask-child"
+    var cArguments = ([child, String(mask, radix: 8)] + arguments).map { strdup($0) } + [nil]
+    defer { cArguments.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, child, nil, nil, &cArguments, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { return -1 }
+    }
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
 }

@@ -25,14 +25,21 @@ import Tokens
         }
     }
 
+    /// The writes run in a child process with the umask set (see UmaskChild).
     @Test(arguments: [0o000, 0o077, 0o022] as [mode_t])
     func filesAre0600WhateverTheUmask(_ mask: mode_t) throws {
         let directory = try TemporaryDirectory()
-        for (_, storage) in Self.storages(in: directory) {
-            try withUmask(mask) { try storage.writeTokens(Self.tokens) }
-            #expect(try mode(of: Self.path(of: storage)) == 0o600)
-            try withUmask(mask) { try storage.clearTokens() }
-            if let status = try SecureFile.status(of: Self.path(of: storage)) {
+        // The control: the child's umask is in force, and a file created without care shows it.
+        try UmaskChild.run(umask: mask, ["create", directory.file("plain")])
+        #expect(try mode(of: directory.file("plain")) == 0o666 & ~UInt32(mask))
+        for (kind, storage) in Self.storages(in: directory) {
+            let path = Self.path(of: storage)
+            try UmaskChild.run(umask: mask, ["write", kind, path])
+            #expect(try mode(of: path) == 0o600)
+            #expect(try storage.readTokens() == Self.tokens)
+            try UmaskChild.run(umask: mask, ["clear", kind, path])
+            #expect(try storage.readTokens() == [:])
+            if let status = try SecureFile.status(of: path) {
                 #expect(status.mode == 0o600)
             }
         }

@@ -34,14 +34,6 @@ struct TestSetupError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Sets the process umask for the duration of `body`. The umask is process-wide, so callers
-/// keep `body` to a single write.
-func withUmask<R>(_ mask: mode_t, _ body: () throws -> R) rethrows -> R {
-    let previous = umask(mask)
-    defer { umask(previous) }
-    return try body()
-}
-
 func mode(of path: String) throws -> UInt32 {
     guard let status = try SecureFile.status(of: path) else { throw TestSetupError("\(path) is missing") }
     return status.mode
