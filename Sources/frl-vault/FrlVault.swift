@@ -32,6 +32,7 @@ struct FrlVault: ParsableCommand {
     static func main() {
         // Before anything can read a key: no core file, no ptrace by the same user.
         Hygiene.disableCoreDumps()
+        Hygiene.silenceCrashReports()
         Posix.exit(runReportingFailures())
     }
 
