@@ -27,7 +27,7 @@ enum TokenReport {
             "scopes": .array(scopes(of: set).map(JSONValue.string)),
             "expires_at_seconds": .integer(set.expiresAtSeconds),
             "expires_at": .string(TimeText.iso8601(set.expiresAtSeconds)),
-            "expires_in_seconds": .integer(set.expiresAtSeconds - now),
+            "expires_in_seconds": .integer(TimeText.secondsBetween(now, set.expiresAtSeconds)),
             "expired": .bool(now >= set.expiresAtSeconds),
             "refresh_token_present": .bool(hasRefreshToken(set)),
         ])
