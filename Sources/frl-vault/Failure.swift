@@ -101,6 +101,8 @@ struct Failure: Equatable {
             return Failure(.usage, "rekey needs the new key given explicitly", hint: "use one of \(looked.joined(separator: ", "))")
         case .vaultExists(let path):
             return Failure(.cannotCreate, "\(path): a vault already exists", hint: "add --force to replace it and lose its tokens")
+        case .unsafePassphraseFile(let path, let reason, let fix):
+            return Failure(.configuration, "\(path): \(reason)", hint: "fix it with: \(fix)")
         case .noVaultPath:
             return Failure(.usage, "no vault path: give --vault or set $FRL_VAULT or $HOME")
         }
