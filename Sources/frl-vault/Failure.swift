@@ -103,6 +103,9 @@ struct Failure: Equatable {
             return Failure(.cannotCreate, "\(path): a vault already exists", hint: "add --force to replace it and lose its tokens")
         case .unsafePassphraseFile(let path, let reason, let fix):
             return Failure(.configuration, "\(path): \(reason)", hint: "fix it with: \(fix)")
+        case .promptNeedsTerminal(let flag):
+            return Failure(.usage, "\(flag) needs a terminal, and standard input is not one",
+                           hint: "give the new key with --new-passphrase-fd, --new-passphrase-file or --new-passphrase-command")
         case .noVaultPath:
             return Failure(.usage, "no vault path: give --vault or set $FRL_VAULT or $HOME")
         }
