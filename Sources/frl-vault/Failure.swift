@@ -21,8 +21,9 @@ struct Failure: Equatable {
 
     /// Prints `frl-vault: error: ...` (and `frl-vault: hint: ...`) on stderr.
     func report() {
-        var text = "frl-vault: error: \(Failure.oneLine(message))\n"
-        if let hint { text += "frl-vault: hint: \(Failure.oneLine(hint))\n" }
+        // Messages may quote names read from a vault or a token file.
+        var text = "frl-vault: error: \(TerminalText.printable(Failure.oneLine(message)))\n"
+        if let hint { text += "frl-vault: hint: \(TerminalText.printable(Failure.oneLine(hint)))\n" }
         Posix.writeStandardError(text)
     }
 
