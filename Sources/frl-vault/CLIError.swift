@@ -47,6 +47,10 @@ enum CLIError: Error, Equatable {
     case noNewKeySource(looked: [String])
     /// A vault already exists and `--force` was not given.
     case vaultExists(path: String)
+    /// Someone else could read or write the passphrase file (or it belongs to another user).
+    case unsafePassphraseFile(path: String, reason: String, fix: String)
+    /// `--new-passphrase-prompt` with no terminal to ask on.
+    case promptNeedsTerminal(flag: String)
     /// No vault path could be determined (no `--vault`, `$FRL_VAULT` or home directory).
     case noVaultPath
 }

@@ -21,8 +21,9 @@ struct Failure: Equatable {
 
     /// Prints `frl-vault: error: ...` (and `frl-vault: hint: ...`) on stderr.
     func report() {
-        var text = "frl-vault: error: \(Failure.oneLine(message))\n"
-        if let hint { text += "frl-vault: hint: \(Failure.oneLine(hint))\n" }
+        // Messages may quote names read from a vault or a token file.
+        var text = "frl-vault: error: \(TerminalText.printable(Failure.oneLine(message)))\n"
+        if let hint { text += "frl-vault: hint: \(TerminalText.printable(Failure.oneLine(hint)))\n" }
         Posix.writeStandardError(text)
     }
 
@@ -101,6 +102,11 @@ struct Failure: Equatable {
             return Failure(.usage, "rekey needs the new key given explicitly", hint: "use one of \(looked.joined(separator: ", "))")
         case .vaultExists(let path):
             return Failure(.cannotCreate, "\(path): a vault already exists", hint: "add --force to replace it and lose its tokens")
+        case .unsafePassphraseFile(let path, let reason, let fix):
+            return Failure(.configuration, "\(path): \(reason)", hint: "fix it with: \(fix)")
+        case .promptNeedsTerminal(let flag):
+            return Failure(.usage, "\(flag) needs a terminal, and standard input is not one",
+                           hint: "give the new key with --new-passphrase-fd, --new-passphrase-file or --new-passphrase-command")
         case .noVaultPath:
             return Failure(.usage, "no vault path: give --vault or set $FRL_VAULT or $HOME")
         }

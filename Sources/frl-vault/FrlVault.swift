@@ -32,6 +32,7 @@ struct FrlVault: ParsableCommand {
     static func main() {
         // Before anything can read a key: no core file, no ptrace by the same user.
         Hygiene.disableCoreDumps()
+        Hygiene.silenceCrashReports()
         Posix.exit(runReportingFailures())
     }
 
@@ -59,7 +60,7 @@ struct FrlVault: ParsableCommand {
         if parserStatus == .validationFailure {
             let firstLine = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
             let cleaned = firstLine.hasPrefix("Error: ") ? String(firstLine.dropFirst(7)) : firstLine
-            Failure(.usage, cleaned, hint: "see 'frl-vault help' or 'frl-vault <verb> --help'").report()
+            Failure(.usage, ParserErrorText.redacted(cleaned), hint: "see 'frl-vault help' or 'frl-vault <verb> --help'").report()
             return .usage
         }
         Failure(.internalError, "unexpected failure: \(String(describing: error))").report()

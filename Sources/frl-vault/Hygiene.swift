@@ -19,6 +19,23 @@ enum Hygiene {
         return limited && clearDumpableFlag()
     }
 
+    /// The signals a crash raises. Swift's runtime installs handlers for them at start-up that
+    /// run its backtracer, which prints registers and raw memory around the fault to stderr:
+    /// a core dump by another route, possibly holding a passphrase or a token. With the
+    /// default action back, a crash just ends the process (and RLIMIT_CORE 0 means no core).
+    static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS, SIGQUIT]
+
+    /// Puts the default action back on every crash signal; false if any reset failed.
+    @discardableResult
+    static func silenceCrashReports() -> Bool {
+        var allReset = true
+        for signalNumber in crashSignals {
+            // SIG_ERR is the handler -1; function pointers are not Equatable in Swift.
+            if unsafeBitCast(signal(signalNumber, SIG_DFL), to: Int.self) == -1 { allReset = false }
+        }
+        return allReset
+    }
+
     /// prctl(2) is variadic in C, which Swift does not import; look it up and call it with
     /// its fixed five-integer syscall signature, which is how glibc implements it.
     private static func clearDumpableFlag() -> Bool {

@@ -50,7 +50,7 @@ struct Import: ParsableCommand {
         guard shredSource else { return }
         let stored = try opened.storage.readTokens()
         guard imported.allSatisfy({ stored[$0.key] == $0.value }) else { throw CLIError.importNotVerified(path: opened.path) }
-        guard try source.readTokens() == imported else { throw CLIError.sourceChanged(path: file) }
+        try source.checkUnchanged()
         try SecureFile.overwriteAndRemove(file)
         Posix.writeStandardOutput("shredded \(file)\n")
     }

@@ -1,60 +1,78 @@
 internal import SecureFiles
 internal import Tokens
 
-/// A plaintext token file to import, read through the Tokens module's own storages so the
-/// validation is exactly the Python library's.
-struct ImportSource {
+/// A plaintext token file to import. Its bytes are read once, parsed by the Tokens module's
+/// own parsers (so the validation, and the INI sections seen, are exactly the Python
+/// library's), and wiped when the import is over: every extra read would leave one more copy
+/// of the tokens in freed memory.
+final class ImportSource {
     let path: String
     let format: PythonFormats.Format
     let section: String
+    private var bytes: [UInt8]
 
     init(path: String, format: PythonFormats.Format?, section: String) throws {
-        self.path = path
-        self.section = section
         // A missing file must be an error here, not the empty map a storage reports.
         guard let status = try SecureFile.status(of: path) else { throw FileError.notFound(path: path) }
         if status.isDirectory { throw FileError.isDirectory(path: path) }
-        self.format = try format ?? Self.guessFormat(path)
+        var bytes = try SecureFile.read(path)
+        guard let format = format ?? Self.guessFormat(path, bytes) else {
+            SecureFile.wipe(&bytes)
+            throw CLIError.unknownImportFormat(path: path)
+        }
+        self.path = path
+        self.section = section
+        self.format = format
+        self.bytes = bytes
     }
+
+    deinit { SecureFile.wipe(&bytes) }
 
     func readTokens() throws -> TokenMap {
         switch format {
         case .json:
-            return try JSONTokenStorage(path: path).readTokens()
+            // An empty file holds no tokens, as JSONTokenStorage (and Python) read it.
+            return bytes.isEmpty ? [:] : try TokenJSON.decode(bytes, path: path)
         case .cfg:
-            guard try sections().contains(section) else { throw CLIError.noSuchSection(path: path, section: section) }
-            return try ConfigParserTokenStorage(path: path, section: section).readTokens()
+            let sections = try sectionNames()
+            guard section != ConfigParserTokenStorage.sharedDefaultsSection, sections.contains(section) else {
+                throw CLIError.noSuchSection(path: path, section: section)
+            }
+            return try ConfigParserTokenStorage.tokens(in: bytes, section: section, path: path)
         }
     }
 
     /// Shredding destroys the whole file; an INI file with other sections (other clients'
-    /// tokens) must not go with it.
+    /// tokens), or with [DEFAULT] options, must not go with it.
     func checkNothingElseWouldBeShredded() throws {
         guard format == .cfg else { return }
-        let others = try sections().filter { $0 != section }
+        let others = try sectionNames().filter { $0 != section }
         if !others.isEmpty { throw CLIError.shredWouldLoseSections(path: path, sections: others) }
     }
 
-    /// Section names as ConfigParser sees them: a line that starts with "[" in the first
-    /// column and ends with "]".
-    func sections() throws -> [String] {
-        let text = String(decoding: try SecureFile.read(path, limit: 16 << 20), as: UTF8.self)
-        return text.split(whereSeparator: \.isNewline).compactMap { line in
-            let trimmed = line.trimmingBlanks()
-            guard line.first == "[", trimmed.hasSuffix("]"), trimmed.count > 2 else { return nil }
-            return String(trimmed.dropFirst().dropLast())
-        }
+    /// Reads the file again: shredding is for exactly the bytes that were imported.
+    func checkUnchanged() throws {
+        var now = try SecureFile.read(path)
+        defer { SecureFile.wipe(&now) }
+        guard now == bytes else { throw CLIError.sourceChanged(path: path) }
     }
 
-    static func guessFormat(_ path: String) throws -> PythonFormats.Format {
+    /// The sections Python's ConfigParser sees, from the Tokens module's INI parser: a
+    /// hand-rolled scan would miss `[other] ; note` or an indented header, and the shred
+    /// refusal would then destroy another client's tokens.
+    private func sectionNames() throws -> [String] {
+        try ConfigParserTokenStorage.sectionNames(in: bytes, path: path)
+    }
+
+    /// From the name, else from the first non-blank byte of the bytes already read.
+    static func guessFormat(_ path: String, _ bytes: [UInt8]) -> PythonFormats.Format? {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".json") { return .json }
         if lowered.hasSuffix(".cfg") || lowered.hasSuffix(".ini") || lowered.hasSuffix(".conf") { return .cfg }
-        let bytes = try SecureFile.read(path, limit: 64 << 20)
         switch bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
         case UInt8(ascii: "{"): return .json
         case UInt8(ascii: "["): return .cfg
-        default: throw CLIError.unknownImportFormat(path: path)
+        default: return nil
         }
     }
 }

@@ -7,7 +7,11 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create an empty vault.",
-        discussion: "A new passphrase from the terminal is asked for twice; an empty one is refused.")
+        discussion: """
+            A new passphrase from the terminal is asked for twice; an empty one is refused. \
+            --force replaces an existing vault after asking on a terminal; without a terminal \
+            it needs --yes as well.
+            """)
 
     @OptionGroup var vault: VaultOptions
     @OptionGroup var key: KeyOptions
@@ -15,13 +19,25 @@ struct Init: ParsableCommand {
     @Option(help: ArgumentHelp("Argon2id cost for a passphrase (default: moderate).", valueName: "preset"))
     var kdf: KDFPreset?
 
-    @Flag(help: "Replace an existing vault (its tokens are lost).")
+    @Flag(help: "Replace an existing vault (its tokens are lost); asks first on a terminal.")
     var force = false
+
+    @Flag(help: "With --force, do not ask for confirmation (required without a terminal).")
+    var yes = false
 
     func run() throws {
         let path = try vault.path()
         // Checked before a passphrase is asked for, so nobody types one twice for nothing.
-        if !force, try SecureFile.status(of: path) != nil { throw CLIError.vaultExists(path: path) }
+        if try SecureFile.status(of: path) != nil {
+            guard force else { throw CLIError.vaultExists(path: path) }
+            // As destructive as `clear`, so confirmed the same way.
+            if !yes {
+                guard TerminalPrompt.isAvailable else { throw CLIError.confirmationNeeded(action: "replace \(path)") }
+                guard TerminalPrompt.confirm("Replace \(path)? Every token in it is lost. [y/N] ") else {
+                    throw CLIError.notConfirmed
+                }
+            }
+        }
         let source: KeySource
         if let given = try key.givenSource() {
             source = given

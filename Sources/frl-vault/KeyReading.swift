@@ -43,8 +43,14 @@ enum KeyReading {
         return passphrase
     }
 
+    /// A passphrase file is held to the keyfile's rules, checked on the very file opened: a
+    /// regular file (a pipe's bytes would arrive into a growing, unwiped buffer; pipes take
+    /// the `--passphrase-fd` route), owned by us or root, and neither readable nor writable by
+    /// anyone else. Its size is known before the read, so the one scratch buffer is wiped after.
     private static func firstLine(ofFile path: String) throws -> SecureBytes {
-        try SecureFile.withContents(of: path, limit: passphraseFileLimit) { contents in
+        guard let file = try SecureFile.openForReading(path) else { throw FileError.notFound(path: path) }
+        try PassphraseFilePolicy.check(file.status, path: path)
+        return try file.withContents(limit: passphraseFileLimit) { contents in
             let end = contents.firstIndex(of: UInt8(ascii: "\n")) ?? contents.count
             guard end <= TerminalPrompt.passphraseLimit else {
                 throw CLIError.passphraseTooLong(source: path, limit: TerminalPrompt.passphraseLimit)

@@ -50,29 +50,57 @@ enum PassphraseCommand {
         }
 
         let passphrase: Result<SecureBytes, CLIError>
+        let status: Int32
         do throws(CLIError) {
             passphrase = .success(try Posix.readLine(from: readEnd, limit: TerminalPrompt.passphraseLimit, describing: name))
-            drain(readEnd)
+            status = drainAndClose(readEnd, untilExitOf: pid)
         } catch {
             passphrase = .failure(error)
+            close(readEnd)
+            status = waitForExit(pid)
         }
-        close(readEnd)
-
-        let status = waitForExit(pid)
         if status != 0 { throw .passphraseCommandFailed(program: program, status: status) }
         return try passphrase.get()
     }
 
-    private static func drain(_ fd: Int32) {
+    /// Reads and wipes what the command prints after its first line, so a command that prints
+    /// more (`pass show` on a multi-line entry) is not killed by SIGPIPE halfway, and returns
+    /// its exit status. Stops as soon as the command itself has exited, even if the pipe is
+    /// still open: a background process it started may hold its stdout for ever, and waiting
+    /// for end of file would hang frl-vault with it.
+    private static func drainAndClose(_ fd: Int32, untilExitOf pid: pid_t) -> Int32 {
         var scratch = [UInt8](repeating: 0, count: 4096)
+        defer { scratch.withUnsafeMutableBytes { explicit_bzero($0.baseAddress!, $0.count) } }
         var total = 0
         while total < drainLimit {
+            if let status = exitStatusIfExited(pid) {
+                close(fd)
+                return status
+            }
+            var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            // The timeout is only how often the command's exit is checked while nothing arrives.
+            let events = poll(&ready, 1, 50)
+            if events < 0 && errno != EINTR { break }
+            if events <= 0 { continue }
             let result = read(fd, &scratch, scratch.count)
             if result < 0 && errno == EINTR { continue }
+            // End of file: the command (and everything it started) closed its stdout.
             if result <= 0 { break }
             total += result
         }
-        scratch.withUnsafeMutableBytes { explicit_bzero($0.baseAddress!, $0.count) }
+        // Closed before the blocking wait, so a command still writing gets EPIPE instead of
+        // waiting on a full pipe that nobody reads.
+        close(fd)
+        return waitForExit(pid)
+    }
+
+    private static func exitStatusIfExited(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, WNOHANG) } while result < 0 && errno == EINTR
+        if result == 0 { return nil }
+        if result < 0 { return -1 }
+        return decode(status)
     }
 
     /// The exit status, or 128 + signal number for a command killed by a signal (as shells
@@ -82,6 +110,10 @@ enum PassphraseCommand {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }
         }
+        return decode(status)
+    }
+
+    private static func decode(_ status: Int32) -> Int32 {
         let signalNumber = status & 0x7f
         if signalNumber == 0 { return (status >> 8) & 0xff }
         return 128 + signalNumber

@@ -24,6 +24,9 @@ struct Rekey: ParsableCommand {
         // Everything that can be checked without secrets is checked before anyone types one.
         let newSource = try newKey.givenSource()
         if kdf != nil, !newSource.isPassphrase { throw ValidationError("--kdf applies to a new passphrase, not a keyfile") }
+        // Without a terminal the prompt would read standard input, and an idle pipe there
+        // would hang a script for good.
+        if case .prompt = newSource, !TerminalPrompt.isAvailable { throw CLIError.promptNeedsTerminal(flag: "--new-passphrase-prompt") }
         let opened = try OpenVault(vault, key)
         // Prove the current key first, so a mistyped passphrase is reported before the new
         // one is asked for twice.

@@ -47,14 +47,14 @@ struct Show: ParsableCommand {
     }
 
     private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> String {
-        var output = "vault \(path)\n"
+        var output = "vault \(TerminalText.printable(path))\n"
         if namespaces.isEmpty { output += "no token sets\n" }
         for name in namespaces.keys.sorted() {
             let map = namespaces[name]!
-            output += "namespace \(name)\n"
+            output += "namespace \(TerminalText.printable(name))\n"
             for resourceServer in map.keys.sorted() {
                 let set = visible(map[resourceServer]!)
-                output += "  \(resourceServer)\n"
+                output += "  \(TerminalText.printable(resourceServer))\n"
                 output += TokenReport.table([
                     ("scope", set.scope),
                     ("access_token", set.accessToken),

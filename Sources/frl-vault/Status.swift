@@ -59,10 +59,10 @@ struct Status: ParsableCommand {
         if namespaces.isEmpty { output += "no token sets\n" }
         for name in namespaces.keys.sorted() {
             let map = namespaces[name]!
-            output += "namespace \(name): \(map.count) resource server\(map.count == 1 ? "" : "s")\n"
+            output += "namespace \(TerminalText.printable(name)): \(map.count) resource server\(map.count == 1 ? "" : "s")\n"
             for resourceServer in map.keys.sorted() {
                 let set = map[resourceServer]!
-                output += "  \(resourceServer)\n"
+                output += "  \(TerminalText.printable(resourceServer))\n"
                 output += TokenReport.table([
                     ("scopes", TokenReport.scopes(of: set).joined(separator: " ")),
                     ("expires", TokenReport.expiryText(set, now: now)),

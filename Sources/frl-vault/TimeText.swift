@@ -3,8 +3,14 @@ enum TimeText {
     /// `2024-05-01T12:00:00Z`. Computed from the epoch seconds directly (days to civil date),
     /// which keeps the CLI off Foundation's calendar machinery.
     static func iso8601(_ epochSeconds: Int) -> String {
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let secondsOfDay = epochSeconds - days * 86_400
+        // Floor division by remainder, not by `epochSeconds - 86_399`, which overflows near
+        // Int.min: every Int the token format accepts must print.
+        var days = epochSeconds / 86_400
+        var secondsOfDay = epochSeconds % 86_400
+        if secondsOfDay < 0 {
+            days -= 1
+            secondsOfDay += 86_400
+        }
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
             + "\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
@@ -12,10 +18,18 @@ enum TimeText {
 
     /// "in 1h 5m", "expired 3d 2h ago", "expired just now".
     static func relative(expiresAt: Int, now: Int) -> String {
-        let delta = expiresAt - now
+        let delta = secondsBetween(now, expiresAt)
         if delta > 0 { return "in \(duration(delta))" }
         if delta == 0 { return "expired just now" }
-        return "expired \(duration(-delta)) ago"
+        return "expired \(duration(delta == .min ? .max : -delta)) ago"
+    }
+
+    /// `end - start`, clamped to Int's range instead of trapping (expiry times come from
+    /// files and may be any 64-bit value).
+    static func secondsBetween(_ start: Int, _ end: Int) -> Int {
+        let (difference, overflow) = end.subtractingReportingOverflow(start)
+        guard overflow else { return difference }
+        return end < start ? .min : .max
     }
 
     /// The two largest units: "2d 3h", "4h 10m", "5m 2s", "40s".

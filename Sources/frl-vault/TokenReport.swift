@@ -27,7 +27,7 @@ enum TokenReport {
             "scopes": .array(scopes(of: set).map(JSONValue.string)),
             "expires_at_seconds": .integer(set.expiresAtSeconds),
             "expires_at": .string(TimeText.iso8601(set.expiresAtSeconds)),
-            "expires_in_seconds": .integer(set.expiresAtSeconds - now),
+            "expires_in_seconds": .integer(TimeText.secondsBetween(now, set.expiresAtSeconds)),
             "expired": .bool(now >= set.expiresAtSeconds),
             "refresh_token_present": .bool(hasRefreshToken(set)),
         ])
@@ -62,13 +62,14 @@ enum TokenReport {
         }
     }
 
-    /// Aligned `label  value` lines. Labels are ASCII, so UTF-8 length is their width.
+    /// Aligned `label  value` lines for a terminal, control characters in values made
+    /// visible. Labels are ASCII, so UTF-8 length is their width.
     static func table(_ rows: [(String, String)], indent: Int) -> String {
         let width = rows.map(\.0.utf8.count).max() ?? 0
         var output = ""
         for (label, value) in rows {
             output += String(repeating: " ", count: indent) + label
-            output += String(repeating: " ", count: width - label.utf8.count + 2) + value + "\n"
+            output += String(repeating: " ", count: width - label.utf8.count + 2) + TerminalText.printable(value) + "\n"
         }
         return output
     }

@@ -61,7 +61,7 @@ import Testing
     @Test func withoutAKeySourceOrATerminalEveryVerbFailsAtOnceListingTheSources() {
         let box = Sandbox()
         box.makePassphraseVault()
-        for verb in [["show"], ["export"], ["verify"], ["remove", "auth.globus.org"], ["rekey", "--new-passphrase-prompt"]] {
+        for verb in [["show"], ["export"], ["verify"], ["remove", "auth.globus.org"], ["rekey", "--new-keyfile", "new.key"]] {
             let outcome = box.run(verb + ["--vault", box.vault], timeout: 20)
             expectFailure(outcome, 64, mentioning: ["no terminal"])
             #expect(outcome.stderr.contains("--passphrase-fd") && outcome.stderr.contains("$FRL_VAULT_PASSCOMMAND"),

@@ -137,6 +137,24 @@ enum PTY {
         #expect(!box.exists(box.vault))
     }
 
+    @Test func initForceAsksOnTheTerminalBeforeReplacingAVault() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.importFixture(["--keyfile", key])
+        let before = box.read(box.vault)
+        let declined = TerminalSession(["init", "--vault", box.vault, "--keyfile", key, "--force"], environment: box.environment)
+        declined.waitFor("[y/N] ")
+        declined.type("n")
+        #expect(declined.finish() == 64, "screen: \(declined.screen)")
+        #expect(box.read(box.vault) == before)
+
+        let accepted = TerminalSession(["init", "--vault", box.vault, "--keyfile", key, "--force"], environment: box.environment)
+        accepted.waitFor("[y/N] ")
+        accepted.type("y")
+        #expect(accepted.finish() == 0, "screen: \(accepted.screen)")
+        #expect(box.run(["export", "--vault", box.vault, "--keyfile", key]).stdout == "{}\n")
+    }
+
     @Test func clearAsksOnTheTerminalAndOnlyYesWipes() {
         let box = Sandbox()
         let key = box.makeKeyfileVault()

@@ -23,7 +23,7 @@ import Testing
         let before = box.read(box.vault)
         expectFailure(box.run(["init", "--vault", box.vault, "--keyfile", key]), 73, mentioning: [box.vault])
         #expect(box.read(box.vault) == before)
-        expectSuccess(box.run(["init", "--vault", box.vault, "--keyfile", key, "--force"]))
+        expectSuccess(box.run(["init", "--vault", box.vault, "--keyfile", key, "--force", "--yes"]))
         let export = box.run(["export", "--vault", box.vault, "--keyfile", key])
         #expect(export.stdout == "{}\n")
     }
