@@ -58,7 +58,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongKey(let path):
             return "\(path): the key or passphrase does not open this vault"
         case .keyKindMismatch(let path, let vaultUses):
-            return "\(path): this vault is opened with a \(vaultUses), not the key given"
+            return "\(path): this vault is opened with \(vaultUses), not the key given"
         case .damaged(let path, let reason):
             return "\(path): the vault is damaged (\(reason))"
         case .notAVault(let path):

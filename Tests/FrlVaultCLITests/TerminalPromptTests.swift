@@ -79,6 +79,15 @@ final class TerminalSession {
                 if count > 0 { screen += String(decoding: buffer[0..<count], as: UTF8.self) }
             }
         }
+        // What the child wrote just before exiting may still sit in the pty: read until the
+        // slave side reports EOF or EIO, or the pty stays quiet, so the screen is complete.
+        while true {
+            var fds = [pollfd(fd: master, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 1, 200) > 0 else { break }
+            let count = read(master, &buffer, buffer.count)
+            guard count > 0 else { break }
+            screen += String(decoding: buffer[0..<count], as: UTF8.self)
+        }
         close(master)
         return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
     }
