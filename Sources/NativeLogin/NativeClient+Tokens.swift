@@ -91,8 +91,10 @@ extension NativeClient {
         return updated
     }
 
+    /// Written as "expires by now + margin", saturating: any 64-bit expiry passes validation, and
+    /// `expiresAtSeconds - margin` would trap for one near `Int.min`.
     static func needsRefresh(_ set: TokenSet, now: Int = NativeClient.now()) -> Bool {
-        now >= set.expiresAtSeconds - refreshMarginSeconds
+        set.expiresAtSeconds <= Seconds.adding(refreshMarginSeconds, to: now)
     }
 
     static func byScope(_ tokens: TokenMap) -> [String: TokenSet] {
