@@ -88,6 +88,30 @@ struct HostileLoginTests {
         #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
     }
 
+    /// The 1 MiB cap holds while the answer arrives: a body past it ends the request at once.
+    /// The stalled answers never finish, so a client that buffered the whole body before
+    /// checking its size would wait for its 30-second timeout and report that instead.
+    @Test(arguments: [
+        FakeGlobusAuth.TokenBehaviour.oversized(bytes: 5 << 20),
+        .stalled(bytes: 5 << 20, sent: 2 << 20),
+        .stalledChunked(sent: 2 << 20),
+    ])
+    func oversizedAnswersAreCutOffWhileArriving(behaviour: FakeGlobusAuth.TokenBehaviour) throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(behaviour)
+        #expect(throws: AuthFailure.invalidResponse(endpoint: "/v2/oauth2/token", reason: "answer larger than 1048576 bytes")) {
+            try fixture.login()
+        }
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func answersUpToTheCapAreRead() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.padded(bytes: 1_000_000))
+        let tokens = try fixture.login()
+        #expect(Set(tokens.keys) == [FakeGlobusAuth.authServer, FakeGlobusAuth.transferServer])
+    }
+
     /// A 307 would make a client re-POST the code and verifier wherever it points.
     @Test func tokenEndpointRedirectIsNotFollowed() throws {
         let fixture = try fixture()
