@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "NativeLogin",
             dependencies: [
-                "Tokens", "VaultCrypto",
+                "Tokens", "TokenVault", "VaultCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,13 +2,12 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// The few form POSTs NativeLogin makes to Globus Auth, over URLSession.
 ///
 /// Calls are synchronous on purpose: a refresh has to happen inside `TokenStorage.update`,
-/// whose body is synchronous and runs while the vault's file lock is held. The completion runs on
-/// URLSession's own delegate queue, so waiting here never needs the caller's thread.
+/// whose body is synchronous and runs while the vault's file lock is held. The delegate's
+/// callbacks run on URLSession's own queue, so waiting here never needs the caller's thread.
 ///
 /// The session is ephemeral with no URL cache and no cookie store, so token responses are never
 /// written to `~/.cache` by Foundation's disk cache.
@@ -16,9 +15,11 @@ final class AuthHTTPClient: Sendable {
     let base: AuthBaseURL
     let timeoutSeconds: Double
     private let session: URLSession
+    private let receiver: CappedReceiver
 
-    /// Answers are capped: a token response is a few kilobytes, and a hostile or broken server
-    /// must not make the client hold an arbitrary amount in memory.
+    /// Answers are capped while they arrive: a token response is a few kilobytes, and a hostile
+    /// or broken server must not make the client hold an arbitrary amount in memory. A body (or
+    /// a Content-Length) past the cap cancels the request there and then.
     static let maximumResponseBytes = 1 << 20
 
     init(base: AuthBaseURL, timeoutSeconds: Double) {
@@ -31,7 +32,9 @@ final class AuthHTTPClient: Sendable {
         configuration.httpShouldSetCookies = false
         configuration.timeoutIntervalForRequest = timeoutSeconds
         configuration.timeoutIntervalForResource = timeoutSeconds
-        self.session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
+        let receiver = CappedReceiver(limit: AuthHTTPClient.maximumResponseBytes)
+        self.receiver = receiver
+        self.session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
     }
 
     deinit {
@@ -52,25 +55,24 @@ final class AuthHTTPClient: Sendable {
         request.httpBody = Data(FormEncoding.encode(fields).utf8)
         request.timeoutInterval = timeoutSeconds
 
-        let outcome = Outcome()
-        let task = session.dataTask(with: request) { data, response, error in
-            outcome.finish(data: data, response: response, error: error)
-        }
+        // No completion handler: URLSession would buffer the whole body before calling it. The
+        // delegate sees each piece as it arrives instead.
+        let task = session.dataTask(with: request)
+        let transfer = receiver.expect(task)
         task.resume()
-        let (data, response, error) = outcome.wait()
+        let received = transfer.wait()
 
-        if let error {
+        if received.tooLarge {
+            throw .invalidResponse(endpoint: path, reason: "answer larger than \(AuthHTTPClient.maximumResponseBytes) bytes")
+        }
+        if let error = received.error {
             // URLError's text names the URL and the failure, never the request body.
             throw .transport(endpoint: path, reason: AuthHTTPClient.describe(error))
         }
-        guard let http = response as? HTTPURLResponse else {
+        guard let http = received.response as? HTTPURLResponse else {
             throw .invalidResponse(endpoint: path, reason: "no HTTP response")
         }
-        let body = data ?? Data()
-        guard body.count <= AuthHTTPClient.maximumResponseBytes else {
-            throw .invalidResponse(endpoint: path, reason: "answer larger than \(AuthHTTPClient.maximumResponseBytes) bytes")
-        }
-        return Response(status: http.statusCode, body: body)
+        return Response(status: http.statusCode, body: received.body)
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -88,39 +90,5 @@ final class AuthHTTPClient: Sendable {
             }
         }
         return "request failed"
-    }
-
-    /// A redirect from the token endpoint would re-send the verifier or refresh token to
-    /// wherever it points; it is returned as the 3xx it is instead.
-    private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-        ) {
-            completionHandler(nil)
-        }
-    }
-
-    /// Hands the completion's values from URLSession's queue to the waiting caller.
-    private final class Outcome: Sendable {
-        private struct Values: @unchecked Sendable {
-            // @unchecked: URLResponse and Error are immutable once delivered, and are read only
-            // after the semaphore orders the hand-over.
-            var data: Data?
-            var response: URLResponse?
-            var error: (any Error)?
-        }
-        private let values = Mutex(Values())
-        private let done = DispatchSemaphore(value: 0)
-
-        func finish(data: Data?, response: URLResponse?, error: (any Error)?) {
-            values.withLock { $0 = Values(data: data, response: response, error: error) }
-            done.signal()
-        }
-
-        func wait() -> (Data?, URLResponse?, (any Error)?) {
-            done.wait()
-            return values.withLock { ($0.data, $0.response, $0.error) }
-        }
     }
 }

@@ -97,16 +97,18 @@ extension NativeClient {
     func renew(_ set: TokenSet, replacing rejected: String?) throws -> TokenSet {
         do {
             guard let tokenStorage else { return try refreshed(set) }
-            return try tokenStorage.update { stored throws -> TokenSet in
-                if let current = stored[set.resourceServer], !NativeClient.needsRefresh(current),
-                   current.accessToken != rejected {
-                    return current
+            return try whileStorageBusy {
+                try tokenStorage.update { stored throws -> TokenSet in
+                    if let current = stored[set.resourceServer], !NativeClient.needsRefresh(current),
+                       current.accessToken != rejected {
+                        return current
+                    }
+                    var base = stored[set.resourceServer] ?? set
+                    if (base.refreshToken ?? "").isEmpty { base.refreshToken = set.refreshToken }
+                    let fresh = try refreshed(base)
+                    stored[set.resourceServer] = fresh
+                    return fresh
                 }
-                var base = stored[set.resourceServer] ?? set
-                if (base.refreshToken ?? "").isEmpty { base.refreshToken = set.refreshToken }
-                let fresh = try refreshed(base)
-                stored[set.resourceServer] = fresh
-                return fresh
             }
         } catch AuthFailure.invalidGrant {
             throw LoadError.tokensExpired(resourceServers: [set.resourceServer])

@@ -81,7 +81,9 @@ enum TokenResponse {
         let errors: [Item]?
     }
 
-    /// Ten years: an `expires_in` beyond this is treated as this, so the sum cannot overflow.
+    /// Ten years: an `expires_in` beyond this (up to 1e308, or `Int.max` written as an integer) is
+    /// treated as this, and a negative or non-finite one as 0, so a server cannot make the
+    /// expiry sum overflow.
     private static let longestLifetimeSeconds = 10 * 365 * 24 * 3600
 
     static func tokenMap(from response: AuthHTTPClient.Response, endpoint: String) throws(AuthFailure) -> TokenMap {
@@ -92,7 +94,7 @@ enum TokenResponse {
         } catch {
             throw .invalidResponse(endpoint: endpoint, reason: "not a token response (\(decodingProblem(error)))")
         }
-        let now = Int(Date().timeIntervalSince1970)
+        let now = NativeClient.now()
         var tokens: TokenMap = [:]
         for token in [body.token] + (body.otherTokens ?? []) {
             guard !token.accessToken.isEmpty, !token.resourceServer.isEmpty else {
@@ -106,7 +108,7 @@ enum TokenResponse {
                 scope: token.scope,
                 accessToken: token.accessToken,
                 refreshToken: token.refreshToken.flatMap { $0.isEmpty ? nil : $0 },
-                expiresAtSeconds: now + lifetime,
+                expiresAtSeconds: Seconds.adding(lifetime, to: now),
                 resourceServer: token.resourceServer
             )
         }

@@ -86,16 +86,17 @@ public enum AuthFailure: LoginException, Equatable {
 
 /// The local server code handler did not receive a usable code (Python's `LocalServerError`).
 public enum LocalServerError: LoginException, Equatable {
-    /// The redirect's `state` was missing or was not this login's: the answer belongs to another
-    /// login attempt or was forged, so its code was not used.
-    case stateMismatch
+    /// The handler's timeout ended and the only redirects that came carried a missing or wrong
+    /// `state` (a stale tab of another attempt, or forged): `ignoredRequests` of them, none used.
+    /// Such a redirect does not end the wait, so that nobody but Globus Auth can end the login.
+    case stateMismatch(ignoredRequests: Int, seconds: Double)
     /// Globus Auth redirected with an error instead of a code (the user declined consent, ...).
     /// `error` is the OAuth error code; `detail` is Globus Auth's description, cleaned of
     /// control characters and shortened.
     case authorizationDenied(error: String, detail: String?)
     /// The redirect carried a code that is not in the form of an authorization code.
     case malformedCode
-    /// No redirect arrived within the handler's timeout.
+    /// No redirect arrived within the handler's timeout (and none with a wrong state either).
     case timedOut(seconds: Double)
     /// The user interrupted the wait (^C).
     case interrupted
@@ -104,19 +105,30 @@ public enum LocalServerError: LoginException, Equatable {
 
     public var description: String {
         switch self {
-        case .stateMismatch:
-            return "the login redirect did not carry this login's state; its code was not used"
+        case .stateMismatch(let ignored, let seconds):
+            return "no login redirect with this login's state arrived within \(LocalServerError.duration(seconds)); "
+                + "\(ignored) with a missing or wrong state \(ignored == 1 ? "was" : "were") ignored"
         case .authorizationDenied(let error, let detail):
             return "Globus Auth did not authorize the login: \(error)" + (detail.map { " (\($0))" } ?? "")
         case .malformedCode:
             return "the login redirect carried a malformed authorization code"
         case .timedOut(let seconds):
-            return "no login redirect arrived within \(Int(seconds)) seconds"
+            return "no login redirect arrived within \(LocalServerError.duration(seconds))"
         case .interrupted:
             return "the wait for the login redirect was interrupted"
         case .couldNotStart(let reason):
             return "the local login server could not start on 127.0.0.1: \(reason)"
         }
+    }
+}
+
+extension LocalServerError {
+    /// "1 second", "0.5 seconds", "3600 seconds". `Int(seconds)` would trap for an infinite
+    /// timeout, which a caller may well pass.
+    static func duration(_ seconds: Double) -> String {
+        let whole = seconds.isFinite && seconds.rounded() == seconds && abs(seconds) < 1e15
+        let number = whole ? String(Int(seconds)) : String(seconds)
+        return number + (seconds == 1 ? " second" : " seconds")
     }
 }
 

@@ -6,7 +6,7 @@ extension NativeClient {
     public func logout() throws {
         let storage = try self.storage
         try revokeTokenSet(try storage.readTokens())
-        try storage.clearTokens()
+        try whileStorageBusy { try storage.clearTokens() }
     }
 
     /// Revokes the access and refresh tokens of every set in `tokens` (for clients without

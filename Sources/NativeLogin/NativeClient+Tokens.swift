@@ -15,25 +15,27 @@ extension NativeClient {
         let plan = try LoadPlan(tokens: try storage.readTokens(), requestedScopes: requestedScopes, now: NativeClient.now())
         if plan.expired.isEmpty { return plan.selected }
 
-        let outcome = try storage.update { stored throws -> RefreshOutcome in
-            let current = try LoadPlan(tokens: stored, requestedScopes: requestedScopes, now: NativeClient.now())
-            var outcome = RefreshOutcome(plan: current)
-            for resourceServer in current.refreshable {
-                guard let set = stored[resourceServer] else { continue }
-                do {
-                    let fresh = try refreshed(set)
-                    stored[resourceServer] = fresh
-                    outcome.refreshed[resourceServer] = fresh
-                } catch AuthFailure.invalidGrant {
-                    outcome.rejected.append(resourceServer)
-                } catch {
-                    // Stop at the first other failure, but keep what was already refreshed: a
-                    // rotated refresh token that is not written back would be lost.
-                    outcome.failure = error
-                    break
+        let outcome = try whileStorageBusy {
+            try storage.update { stored throws -> RefreshOutcome in
+                let current = try LoadPlan(tokens: stored, requestedScopes: requestedScopes, now: NativeClient.now())
+                var outcome = RefreshOutcome(plan: current)
+                for resourceServer in current.refreshable {
+                    guard let set = stored[resourceServer] else { continue }
+                    do {
+                        let fresh = try refreshed(set)
+                        stored[resourceServer] = fresh
+                        outcome.refreshed[resourceServer] = fresh
+                    } catch AuthFailure.invalidGrant {
+                        outcome.rejected.append(resourceServer)
+                    } catch {
+                        // Stop at the first other failure, but keep what was already refreshed: a
+                        // rotated refresh token that is not written back would be lost.
+                        outcome.failure = error
+                        break
+                    }
                 }
+                return outcome
             }
-            return outcome
         }
         if let failure = outcome.failure { throw failure }
         if !outcome.rejected.isEmpty { throw LoadError.tokensExpired(resourceServers: outcome.rejected) }
@@ -51,8 +53,10 @@ extension NativeClient {
     public func saveTokens(_ tokens: TokenMap) throws {
         let storage = try self.storage
         try TokenCheck.validate(tokens)
-        try storage.update { stored in
-            stored.merge(tokens) { _, new in new }
+        try whileStorageBusy {
+            try storage.update { stored in
+                stored.merge(tokens) { _, new in new }
+            }
         }
     }
 
@@ -91,8 +95,10 @@ extension NativeClient {
         return updated
     }
 
+    /// Written as "expires by now + margin", saturating: any 64-bit expiry passes validation, and
+    /// `expiresAtSeconds - margin` would trap for one near `Int.min`.
     static func needsRefresh(_ set: TokenSet, now: Int = NativeClient.now()) -> Bool {
-        now >= set.expiresAtSeconds - refreshMarginSeconds
+        set.expiresAtSeconds <= Seconds.adding(refreshMarginSeconds, to: now)
     }
 
     static func byScope(_ tokens: TokenMap) -> [String: TokenSet] {

@@ -20,6 +20,9 @@ public final class NativeClient: Sendable {
     /// Asked for when `login` is given no scopes.
     public let defaultScopes: [String]
     public let authBaseURL: AuthBaseURL
+    /// How long a load, save, refresh or logout keeps trying while another process holds the
+    /// vault's lock (each try waits the vault's own `lockTimeoutSeconds`).
+    public let busyStorageWaitSeconds: Double
     let environment: [String: String]
     let api: GlobusAuthAPI
 
@@ -29,6 +32,9 @@ public final class NativeClient: Sendable {
     ]
     /// Python's default app name.
     public static let defaultAppName = "My App"
+    /// Longer than another process can hold the vault's lock while it refreshes four resource
+    /// servers' tokens with the default 30-second request timeout.
+    public static let defaultBusyStorageWaitSeconds = 150.0
     /// Tokens this close to expiry are refreshed before use (globus-sdk's margin).
     public static let refreshMarginSeconds = 60
 
@@ -38,6 +44,9 @@ public final class NativeClient: Sendable {
     ///     `environment`, else https://auth.globus.org.
     ///   - environment: read for the base URL and for SSH detection (tests inject one).
     ///   - requestTimeoutSeconds: per Globus Auth request.
+    ///   - busyStorageWaitSeconds: how long to keep trying while another process holds the
+    ///     vault's lock (a refresh holds it during its HTTP call); then the vault's `lockTimeout`
+    ///     is thrown.
     public init(
         clientID: String,
         appName: String = NativeClient.defaultAppName,
@@ -46,7 +55,8 @@ public final class NativeClient: Sendable {
         defaultScopes: [String] = NativeClient.defaultRequestedScopes,
         authBaseURL: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        requestTimeoutSeconds: Double = 30
+        requestTimeoutSeconds: Double = 30,
+        busyStorageWaitSeconds: Double = NativeClient.defaultBusyStorageWaitSeconds
     ) throws(LoginUsageError) {
         guard !clientID.isEmpty else { throw .emptyClientID }
         self.clientID = clientID
@@ -56,6 +66,7 @@ public final class NativeClient: Sendable {
         self.defaultScopes = defaultScopes
         self.environment = environment
         self.authBaseURL = try AuthBaseURL.resolve(explicit: authBaseURL, environment: environment)
+        self.busyStorageWaitSeconds = busyStorageWaitSeconds
         self.api = GlobusAuthAPI(http: AuthHTTPClient(base: self.authBaseURL, timeoutSeconds: requestTimeoutSeconds), clientID: clientID)
     }
 
@@ -68,12 +79,14 @@ public final class NativeClient: Sendable {
         defaultScopes: [String] = NativeClient.defaultRequestedScopes,
         authBaseURL: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        requestTimeoutSeconds: Double = 30
+        requestTimeoutSeconds: Double = 30,
+        busyStorageWaitSeconds: Double = NativeClient.defaultBusyStorageWaitSeconds
     ) throws(LoginUsageError) {
         try self.init(
             clientID: clientID, appName: appName, tokenStorage: MultiClientTokenStorage(clientID: clientID),
             codeHandlers: codeHandlers, defaultScopes: defaultScopes, authBaseURL: authBaseURL,
-            environment: environment, requestTimeoutSeconds: requestTimeoutSeconds
+            environment: environment, requestTimeoutSeconds: requestTimeoutSeconds,
+            busyStorageWaitSeconds: busyStorageWaitSeconds
         )
     }
 

@@ -77,10 +77,16 @@ final class RedirectServer: Sendable {
 }
 
 /// One outcome handed from the event loop to the thread waiting in `obtainCode`; the first one
-/// wins, later ones are dropped.
+/// wins, later ones are dropped. Also counts the foreign redirects ignored meanwhile, so that a
+/// timeout can say why no code came.
 final class RedirectMailbox: Sendable {
     private let outcome = Mutex<Result<String, LocalServerError>?>(nil)
+    private let foreignRequests = Atomic<Int>(0)
     private let delivered = DispatchSemaphore(value: 0)
+
+    func noteForeignRequest() {
+        foreignRequests.wrappingAdd(1, ordering: .relaxed)
+    }
 
     func deliver(_ result: Result<String, LocalServerError>) {
         let first = outcome.withLock { current -> Bool in
@@ -91,17 +97,24 @@ final class RedirectMailbox: Sendable {
         if first { delivered.signal() }
     }
 
-    /// The outcome, or `.timedOut` after `seconds`.
+    /// The outcome, or after `seconds` `.timedOut`, or `.stateMismatch` when foreign redirects
+    /// were all that came.
     func wait(seconds: Double) -> Result<String, LocalServerError> {
         if delivered.wait(timeout: .now() + seconds) == .timedOut {
-            deliver(.failure(.timedOut(seconds: seconds)))
+            deliver(.failure(timeout(seconds: seconds)))
         }
-        return outcome.withLock { $0 } ?? .failure(.timedOut(seconds: seconds))
+        return outcome.withLock { $0 } ?? .failure(timeout(seconds: seconds))
+    }
+
+    private func timeout(seconds: Double) -> LocalServerError {
+        let ignored = foreignRequests.load(ordering: .relaxed)
+        return ignored > 0 ? .stateMismatch(ignoredRequests: ignored, seconds: seconds) : .timedOut(seconds: seconds)
     }
 }
 
 /// Answers each request on one connection. Only a GET (or HEAD) of "/" carrying `code` or
-/// `error` is a login answer; everything else gets a 404 and changes nothing.
+/// `error` and this login's `state` is a login answer; everything else gets a 404 and changes
+/// nothing (a foreign redirect is counted).
 private final class RedirectRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -139,6 +152,9 @@ private final class RedirectRequestHandler: ChannelInboundHandler {
         }
         switch RedirectOutcome.evaluate(target: request.uri, expectedState: expectedState) {
         case .unrelated:
+            send(status: .notFound, body: "", request: request, context: context)
+        case .foreign:
+            mailbox.noteForeignRequest()
             send(status: .notFound, body: "", request: request, context: context)
         case .answer(let result):
             let pageOutcome: RedirectPage.Outcome

@@ -18,14 +18,45 @@ struct HostileLoginTests {
         try LoginFixture(storage: MemoryTokenStorage(HostileLoginTests.kept))
     }
 
+    /// A redirect with another state is ignored (404) rather than ending the wait; when the
+    /// timeout ends with nothing else, the error says so.
     @Test func wrongStateIsRefusedAndTheCodeNeverExchanged() throws {
-        let fixture = try fixture()
+        let fixture = try LoginFixture(storage: MemoryTokenStorage(HostileLoginTests.kept)) { parts in
+            [parts.localServer(timeoutSeconds: 1)]
+        }
         fixture.auth.setAuthorize(.wrongState)
-        #expect(throws: AuthFailure.localServer(.stateMismatch)) { try fixture.login() }
+        #expect(throws: AuthFailure.localServer(.stateMismatch(ignoredRequests: 1, seconds: 1))) { try fixture.login() }
         #expect(fixture.auth.requests(to: "/v2/oauth2/token").isEmpty)
         let page = try #require(fixture.browser.lastPage)
-        #expect(page.body.contains("Login Failed"))
+        #expect(page.status == 404)
+        #expect(!page.body.contains("Login"))
         #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    /// Any local process or web page can send the local server a code or an error. Were such a
+    /// request to end the wait, anyone could abort the login; instead each is answered 404 and
+    /// the real redirect still completes it.
+    @Test func forgedRedirectsDoNotEndTheLogin() throws {
+        let forgeries = [
+            "?code=forged-code&state=wrong", "?code=forged-code", "?error=access_denied",
+            "?error=access_denied&state=wrong&error_description=gotcha", "?code=bad%20code&state=",
+        ]
+        let fixture = try LoginFixture(storage: MemoryTokenStorage(HostileLoginTests.kept)) { parts in
+            [parts.localServer(browser: BrowserOpener { url in
+                let redirect = try #require(URLComponents(url: url, resolvingAgainstBaseURL: false)?
+                    .queryItems?.first { $0.name == "redirect_uri" }?.value)
+                for forgery in forgeries {
+                    let answer = try parts.browser.get(#require(URL(string: redirect + forgery)))
+                    #expect(answer.status == 404, "\(forgery)")
+                }
+                try parts.browser.get(url)
+            })]
+        }
+        let tokens = try fixture.login()
+        #expect(Set(tokens.keys) == [FakeGlobusAuth.authServer, FakeGlobusAuth.transferServer])
+        #expect(fixture.browser.lastPage?.body.contains("Login Successful") == true)
+        #expect(fixture.auth.requests(to: "/v2/oauth2/token").count == 1)
+        #expect(try fixture.storage?.readTokens().count == 3)
     }
 
     @Test func deniedConsentIsReportedWithEscapedText() throws {
@@ -55,6 +86,30 @@ struct HostileLoginTests {
             try fixture.login()
         }
         #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    /// The 1 MiB cap holds while the answer arrives: a body past it ends the request at once.
+    /// The stalled answers never finish, so a client that buffered the whole body before
+    /// checking its size would wait for its 30-second timeout and report that instead.
+    @Test(arguments: [
+        FakeGlobusAuth.TokenBehaviour.oversized(bytes: 5 << 20),
+        .stalled(bytes: 5 << 20, sent: 2 << 20),
+        .stalledChunked(sent: 2 << 20),
+    ])
+    func oversizedAnswersAreCutOffWhileArriving(behaviour: FakeGlobusAuth.TokenBehaviour) throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(behaviour)
+        #expect(throws: AuthFailure.invalidResponse(endpoint: "/v2/oauth2/token", reason: "answer larger than 1048576 bytes")) {
+            try fixture.login()
+        }
+        #expect(try fixture.storage?.readTokens() == HostileLoginTests.kept)
+    }
+
+    @Test func answersUpToTheCapAreRead() throws {
+        let fixture = try fixture()
+        fixture.auth.setToken(.padded(bytes: 1_000_000))
+        let tokens = try fixture.login()
+        #expect(Set(tokens.keys) == [FakeGlobusAuth.authServer, FakeGlobusAuth.transferServer])
     }
 
     /// A 307 would make a client re-POST the code and verifier wherever it points.

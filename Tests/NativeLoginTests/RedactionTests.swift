@@ -37,7 +37,8 @@ struct RedactionTests {
     /// Every error the login flows above produced, rendered every way, against every token the
     /// fake server issued and every code and verifier it saw.
     @Test func errorsCarryNoSecrets() throws {
-        let fixture = try LoginFixture(storage: MemoryTokenStorage())
+        // The wrong-state login below waits out the timeout: forged redirects do not end it.
+        let fixture = try LoginFixture(storage: MemoryTokenStorage()) { parts in [parts.localServer(timeoutSeconds: 1)] }
         try fixture.login()
         var errors: [any Error] = []
         func collect(_ body: () throws -> Void) {

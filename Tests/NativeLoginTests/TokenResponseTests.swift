@@ -39,6 +39,10 @@ struct TokenResponseTests {
         #expect(negative.map { $0.expiresAtSeconds <= now + 1 } == true)
         let huge = try map(#"{"access_token": "A", "resource_server": "r", "scope": "s", "expires_in": 1e300}"#)["r"]
         #expect(huge.map { $0.expiresAtSeconds <= now + 10 * 365 * 24 * 3600 + 1 } == true)
+        for literal in ["9223372036854775807", "99999999999999999999999999999999", "1.7976931348623157e308"] {
+            let largest = try map(#"{"access_token": "A", "resource_server": "r", "scope": "s", "expires_in": \#(literal)}"#)["r"]
+            #expect(largest.map { $0.expiresAtSeconds > now && $0.expiresAtSeconds <= now + 10 * 365 * 24 * 3600 + 1 } == true, "\(literal)")
+        }
     }
 
     @Test(arguments: [

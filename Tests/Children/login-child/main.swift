@@ -1,6 +1,6 @@
 // Test-only child for NativeLoginTests' process tests.
 //
-//   login-child load|authorize <vault-path> <keyfile-path> <client-id>
+//   login-child load|authorize <vault-path> <keyfile-path> <client-id> [<lock-timeout-seconds>]
 //   login-child interactive <client-id>
 //
 // `interactive` logs in without storage through the local server (interruptible, no browser)
@@ -72,10 +72,14 @@ if arguments.count == 3, arguments[1] == "interactive" {
         fail(String(describing: error))
     }
 }
-guard arguments.count == 5, ["load", "authorize"].contains(arguments[1]) else {
-    fail("usage: login-child load|authorize <vault-path> <keyfile-path> <client-id>")
+guard (5...6).contains(arguments.count), ["load", "authorize"].contains(arguments[1]) else {
+    fail("usage: login-child load|authorize <vault-path> <keyfile-path> <client-id> [<lock-timeout-seconds>]")
 }
-let storage = VaultTokenStorage(path: arguments[2], key: .keyfile(path: arguments[3]), namespace: arguments[4])
+// A short lock timeout makes this child give up on the vault's lock long before the other
+// child's refresh releases it, which NativeClient must ride out.
+let lockTimeout = arguments.count == 6 ? Double(arguments[5]) ?? 10 : 10
+let storage = VaultTokenStorage(path: arguments[2], key: .keyfile(path: arguments[3]), namespace: arguments[4],
+                                lockTimeoutSeconds: lockTimeout)
 
 do {
     let client = try NativeClient(clientID: arguments[4], appName: "login-child", tokenStorage: storage, codeHandlers: [])

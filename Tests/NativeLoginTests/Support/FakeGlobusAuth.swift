@@ -21,7 +21,18 @@ final class FakeGlobusAuth: Sendable {
     /// What the authorize endpoint does after "consent".
     enum AuthorizeBehaviour: Sendable { case consent, deny, wrongState }
     /// What the token endpoint answers (`serverError` applies to revocation too).
-    enum TokenBehaviour: Sendable { case normal, serverError, garbage, invalidGrantForRefresh, redirectElsewhere }
+    enum TokenBehaviour: Sendable, Equatable {
+        case normal, serverError, garbage, invalidGrantForRefresh, redirectElsewhere
+        /// Token answers carry an extra field of this many bytes (still valid JSON).
+        case padded(bytes: Int)
+        /// A 200 whose body is this many bytes, all sent, with Content-Length.
+        case oversized(bytes: Int)
+        /// A 200 announcing `bytes` but sending only `sent` of them, then nothing (the
+        /// connection stays open): a client that waits for the whole body waits for its timeout.
+        case stalled(bytes: Int, sent: Int)
+        /// A chunked 200 (no Content-Length) that sends `sent` bytes and then nothing.
+        case stalledChunked(sent: Int)
+    }
 
     struct Request: Sendable {
         let method: String
@@ -119,6 +130,10 @@ final class FakeGlobusAuth: Sendable {
         var headers: [(String, String)] = []
         var body: String = ""
         var delayMilliseconds: Int64 = 0
+        /// Send only this many body bytes and never end the response.
+        var stallAfterBytes: Int?
+        /// Leave out Content-Length (NIO then sends the body chunked).
+        var withoutLength = false
 
         static func json(_ status: HTTPResponseStatus, _ object: Any) -> Response {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
@@ -172,7 +187,13 @@ final class FakeGlobusAuth: Sendable {
         case .serverError: return Response(status: .internalServerError, body: "upstream exploded")
         case .garbage: return Response(status: .ok, headers: [("Content-Type", "text/html")], body: "<html>definitely not json")
         case .redirectElsewhere: return Response(status: .temporaryRedirect, headers: [("Location", "/v2/oauth2/token/stolen")])
-        case .normal, .invalidGrantForRefresh: break
+        case .oversized(let bytes): return Response(status: .ok, headers: [("Content-Type", "application/json")], body: filler(bytes))
+        case .stalled(let bytes, let sent):
+            return Response(status: .ok, headers: [("Content-Type", "application/json")], body: filler(bytes), stallAfterBytes: sent)
+        case .stalledChunked(let sent):
+            return Response(status: .ok, headers: [("Content-Type", "application/json")], body: filler(sent),
+                            stallAfterBytes: sent, withoutLength: true)
+        case .normal, .invalidGrantForRefresh, .padded: break
         }
         switch form["grant_type"] {
         case "authorization_code":
@@ -193,6 +214,7 @@ final class FakeGlobusAuth: Sendable {
             var primary = issued.removeFirst()
             primary["other_tokens"] = issued
             primary["id_token"] = "header.payload.signature"
+            if case .padded(let bytes) = state.token { primary["padding"] = String(repeating: "p", count: bytes) }
             return .json(.ok, primary)
         case "refresh_token":
             if state.token == .invalidGrantForRefresh { return .oauthError("invalid_grant") }
@@ -210,6 +232,11 @@ final class FakeGlobusAuth: Sendable {
         default:
             return .oauthError("unsupported_grant_type")
         }
+    }
+
+    /// A JSON string of exactly `bytes` bytes (for `bytes` >= 2).
+    private static func filler(_ bytes: Int) -> String {
+        "\"" + String(repeating: "x", count: max(bytes - 2, 0)) + "\""
     }
 
     private static func issue(resourceServer: String, scope: String, offline: Bool, _ state: inout State) -> [String: Any] {
@@ -311,10 +338,16 @@ private final class FakeAuthHandler: ChannelInboundHandler {
     private func write(_ response: FakeGlobusAuth.Response, version: HTTPVersion, context: ChannelHandlerContext) {
         let bytes = Array(response.body.utf8)
         var headers = HTTPHeaders(response.headers)
-        headers.add(name: "Content-Length", value: String(bytes.count))
+        if !response.withoutLength { headers.add(name: "Content-Length", value: String(bytes.count)) }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        let sent = bytes.prefix(response.stallAfterBytes ?? bytes.count)
+        var buffer = context.channel.allocator.buffer(capacity: sent.count)
+        buffer.writeBytes(sent)
+        if response.stallAfterBytes != nil {
+            // Never end: the client must stop reading by itself.
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            return
+        }
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
