@@ -3,6 +3,8 @@
 // Run through tools/bench/vault-bench.sh (release build, private temp dir, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
+//   vault-bench WORKDIR profile read|write|floor COUNT ROUNDS
+//                           only that keyfile-mode operation, for perf/callgrind; prints the median
 import SecureFiles
 import Tokens
 import TokenVault
@@ -62,17 +64,41 @@ func passphrase(_ text: String) throws -> Passphrase {
     try Array(text.utf8).withUnsafeBytes { try Passphrase(copying: $0) }
 }
 
+/// One operation in a loop, so that a profiler sees nothing else.
+func profile(work: String, keyfile: String, operation: String, count: Int, rounds: Int) throws {
+    let map = tokens(count: count)
+    let vault = VaultTokenStorage(path: work + "/profile-\(count).vault", key: .keyfile(path: keyfile))
+    try vault.writeTokens(map)
+    let bytes = try SecureFile.read(vault.path)
+    var samples = Samples()
+    for _ in 0..<rounds {
+        if operation == "floor" {
+            try samples.time { try SecureFile.writeAtomically(bytes, to: work + "/floor.bin") }
+        } else if operation == "write" {
+            try samples.time { try vault.writeTokens(map) }
+        } else {
+            try samples.time { try expectEqual(vault.readTokens().count, count) }
+        }
+    }
+    print("\(operation) \(count): median \(format(samples.median)), p90 \(format(samples.percentile(0.9)))")
+}
+
 @main
 struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
-        guard arguments.count == 2 else {
-            print("usage: vault-bench WORKDIR")
+        guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
+            print("usage: vault-bench WORKDIR [profile read|write|floor COUNT ROUNDS]")
             return
         }
         let work = arguments[1]
         let keyfile = work + "/bench.key"
         try Keyfile.generate(at: keyfile)
+        if arguments.count == 6 {
+            try profile(work: work, keyfile: keyfile, operation: arguments[3],
+                        count: Int(arguments[4]) ?? 5, rounds: Int(arguments[5]) ?? 1000)
+            return
+        }
 
         var lines: [String] = []
         lines.append("| resource servers | file size | JSON read | vault read (keyfile) | vault read (passphrase, cached key) | bare read floor | JSON write | vault write (keyfile) | vault write (passphrase, cached key) | atomic-write floor |")
