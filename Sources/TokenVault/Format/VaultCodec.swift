@@ -25,6 +25,8 @@ final class VaultCodec: Sendable {
         var saltForNewVault: Argon2id.Salt
         /// How many times this codec has run Argon2id: the tests' evidence for the cache.
         var argon2idRuns = 0
+        /// The last encode's plaintext buffer, wiped, kept for the next encode of the same size.
+        var spareBuffer: SecureBytes?
     }
 
     private let state: Mutex<State>
@@ -108,7 +110,16 @@ final class VaultCodec: Sendable {
     /// never be reused with one key, and the box key depends on the nonce, so production
     /// code always takes the random one above.
     func encode(_ document: VaultDocument, path: String, nonce: SecretBox.Nonce) throws(VaultError) -> [UInt8] {
-        let padded = try PlaintextDocument.encode(document, path: path)
+        // Taken out of the state, so two threads never write into one buffer.
+        let spare = state.withLock { state in
+            defer { state.spareBuffer = nil }
+            return state.spareBuffer
+        }
+        let padded = try PlaintextDocument.encode(document, path: path, reusing: spare)
+        defer {
+            padded.wipe()
+            state.withLock { $0.spareBuffer = padded }
+        }
         return try seal(padded, path: path, nonce: nonce)
     }
 

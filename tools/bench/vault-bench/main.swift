@@ -3,7 +3,7 @@
 // Run through tools/bench/vault-bench.sh (release build, private temp dir, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
-//   vault-bench WORKDIR profile read|write|floor COUNT ROUNDS
+//   vault-bench WORKDIR profile read|write|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
 import SecureFiles
 import Tokens
@@ -71,7 +71,7 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
     try vault.writeTokens(map)
     let bytes = try SecureFile.read(vault.path)
     var samples = Samples()
-    for _ in 0..<rounds {
+    for _ in 0..<(operation == "pair" ? 0 : rounds) {
         if operation == "floor" {
             try samples.time { try SecureFile.writeAtomically(bytes, to: work + "/floor.bin") }
         } else if operation == "write" {
@@ -79,6 +79,16 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
         } else {
             try samples.time { try expectEqual(vault.readTokens().count, count) }
         }
+    }
+    if operation == "pair" {
+        // Write and floor interleaved, as the full run does, so that load hits both alike.
+        var floor = Samples()
+        for _ in 0..<rounds {
+            try samples.time { try vault.writeTokens(map) }
+            try floor.time { try SecureFile.writeAtomically(bytes, to: work + "/floor.bin") }
+        }
+        print("write \(format(samples.median)), floor \(format(floor.median)), ratio \(ratio(samples.median, floor.median))")
+        return
     }
     print("\(operation) \(count): median \(format(samples.median)), p90 \(format(samples.percentile(0.9)))")
 }
@@ -88,7 +98,7 @@ struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
-            print("usage: vault-bench WORKDIR [profile read|write|floor COUNT ROUNDS]")
+            print("usage: vault-bench WORKDIR [profile read|write|floor|pair COUNT ROUNDS]")
             return
         }
         let work = arguments[1]

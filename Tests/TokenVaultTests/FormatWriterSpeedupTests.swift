@@ -1,0 +1,71 @@
+@testable import TokenVault
+import Testing
+import Tokens
+import VaultCrypto
+
+/// The writer's fast paths (byte-arena key sort, eight-byte escape scan, reused plaintext
+/// buffer) must write exactly what the plain byte-by-byte rules would.
+@Suite("Plaintext writer fast paths")
+struct FormatWriterSpeedupTests {
+    private func plaintext(of document: VaultDocument) throws -> String {
+        let padded = try PlaintextDocument.encode(document, path: "/tmp/test.vault")
+        let count = try Padding.unpaddedCount(of: padded)
+        return padded.withUnsafeBytes { String(decoding: $0[..<count], as: UTF8.self) }
+    }
+
+    @Test("resource servers are written in UTF-8 byte order, prefixes first")
+    func keysInByteOrder() throws {
+        let servers = ["b", "a", "aa", "B", "\u{e9}t\u{e9}", "z", "resource-server-10", "resource-server-9", "resource-server-1"]
+        var map = TokenMap()
+        for server in servers { map[server] = FormatFixtures.tokenSet(server) }
+        let text = try plaintext(of: VaultDocument(namespaces: ["tokens": map]))
+        let positions = servers.map { server in text.range(of: "\"\(server)\":{")?.lowerBound }
+        let found = positions.compactMap { $0 }
+        #expect(found.count == servers.count)
+        let written = zip(servers, found).sorted { $0.1 < $1.1 }.map(\.0)
+        #expect(written == servers.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+
+    @Test("a character that needs escaping is escaped wherever it falls in an eight-byte word")
+    func escapesAtEveryOffset() throws {
+        let escaped = ["\"": #"\""#, "\\": #"\\"#, "\n": #"\n"#, "\u{1}": #"\u0001"#, "\u{1f}": #"\u001f"#]
+        for (special, escape) in escaped {
+            for offset in 0..<20 {
+                let token = String(repeating: "x", count: offset) + special + String(repeating: "y", count: 19 - offset)
+                var set = FormatFixtures.tokenSet("rs.example.org")
+                set.accessToken = token
+                let document = VaultDocument(namespaces: ["tokens": ["rs.example.org": set]])
+                let padded = try PlaintextDocument.encode(document, path: "/tmp/test.vault")
+                #expect(try PlaintextDocument.decode(padded, path: "/tmp/test.vault") == document)
+                let text = try plaintext(of: document)
+                let expected = String(repeating: "x", count: offset) + escape + String(repeating: "y", count: 19 - offset)
+                #expect(text.contains(#""access_token":""# + expected + #"""#))
+            }
+        }
+    }
+
+    @Test("one codec sealing documents of different sizes in turn (reusing its buffer) seals each one right")
+    func reusedBufferAcrossSizes() throws {
+        let codec = try FormatFixtures.keyfileCodec()
+        let reader = try FormatFixtures.keyfileCodec()
+        for count in [3, 200, 3, 3, 200, 0] {
+            let document = VaultDocument(namespaces: ["tokens": FormatFixtures.tokenMap(count: count, prefix: "n\(count)-")])
+            let sealed = try codec.encode(document, path: "/tmp/test.vault")
+            #expect(try reader.decode(sealed, path: "/tmp/test.vault") == document)
+        }
+    }
+
+    @Test("a map that breaks a rule still gets validate()'s own error, naming the first set in order")
+    func validationErrorUnchanged() throws {
+        var map = FormatFixtures.tokenMap(count: 50)
+        map["rs7.example.org"]?.resourceServer = "elsewhere.example.org"
+        map["rs3.example.org"]?.tokenType = "MAC"
+        var expected: TokenFormatError?
+        do { try map.validate() } catch { expected = error }
+        let error = #expect(throws: VaultError.self) {
+            try PlaintextDocument.encode(VaultDocument(namespaces: ["tokens": map]), path: "/tmp/test.vault")
+        }
+        let reason = try #require(expected.map { "namespace 'tokens': \($0)" })
+        #expect(error == .invalidTokenData(path: "/tmp/test.vault", reason: reason))
+    }
+}
