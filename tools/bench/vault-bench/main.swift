@@ -114,6 +114,13 @@ struct VaultBench {
         lines.append("| resource servers | file size | JSON read | vault read (keyfile) | vault read (passphrase, cached key) | bare read floor | JSON write | vault write (keyfile) | vault write (passphrase, cached key) | atomic-write floor |")
         lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var verdicts: [String] = []
+        var coldLines: [String] = [
+            "",
+            "The table above repeats one operation on one instance, so a read finds the file it read last time and a write finds its own previous write: both reuse the instance's cached document (verified by comparing every byte of the file) instead of decrypting again. The cold paths, keyfile mode:",
+            "",
+            "| resource servers | read, new instance (keyfile load + full decrypt and parse) | read, unchanged file | write after another writer (full decrypt and parse, then seal) | write after its own write |",
+            "|---:|---:|---:|---:|---:|",
+        ]
 
         for (count, rounds) in [(5, 200), (1_000, 40), (10_000, 12)] {
             let map = tokens(count: count)
@@ -122,7 +129,14 @@ struct VaultBench {
             let passphraseVault = VaultTokenStorage(
                 path: work + "/passphrase-\(count).vault",
                 key: .passphrase(try passphrase("bench passphrase"), kdf: .moderate))
+            // Two instances taking turns on one vault: each write finds the other's file, so it
+            // decrypts and parses it in full (the cache cannot help), as writers in separate
+            // processes do.
+            let contested = work + "/contested-\(count).vault"
+            let firstWriter = VaultTokenStorage(path: contested, key: .keyfile(path: keyfile))
+            let secondWriter = VaultTokenStorage(path: contested, key: .keyfile(path: keyfile))
             let floorPath = work + "/floor-\(count).bin"
+            try firstWriter.writeTokens(map)
             // Warm-up: creates every file, resolves the keyfile, runs the one Argon2id.
             try json.writeTokens(map)
             try keyfileVault.writeTokens(map)
@@ -132,7 +146,14 @@ struct VaultBench {
 
             var jsonRead = Samples(), keyRead = Samples(), passRead = Samples(), floorRead = Samples()
             var jsonWrite = Samples(), keyWrite = Samples(), passWrite = Samples(), floorWrite = Samples()
+            var coldRead = Samples(), coldWrite = Samples()
             for _ in 0..<rounds {
+                try secondWriter.writeTokens(map)
+                try coldWrite.time { try firstWriter.writeTokens(map) }
+                // A new instance: reads the keyfile, then decrypts and parses the whole vault.
+                try coldRead.time {
+                    try expectEqual(VaultTokenStorage(path: keyfileVault.path, key: .keyfile(path: keyfile)).readTokens().count, count)
+                }
                 try jsonWrite.time { try json.writeTokens(map) }
                 try keyWrite.time { try keyfileVault.writeTokens(map) }
                 try passWrite.time { try passphraseVault.writeTokens(map) }
@@ -143,6 +164,7 @@ struct VaultBench {
                 try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
             }
             let size = vaultBytes.count >= 10_000 ? "\(vaultBytes.count / 1024) KiB" : "\(vaultBytes.count) B"
+            coldLines.append("| \(count) | \(format(coldRead.median)) | \(format(keyRead.median)) | \(format(coldWrite.median)) | \(format(keyWrite.median)) |")
             lines.append(
                 "| \(count) | \(size) | \(format(jsonRead.median)) | \(format(keyRead.median)) | \(format(passRead.median)) | \(format(floorRead.median)) | \(format(jsonWrite.median)) | \(format(keyWrite.median)) | \(format(passWrite.median)) | \(format(floorWrite.median)) |")
 
@@ -159,8 +181,10 @@ struct VaultBench {
             }
             verdicts.append("- \(count) resource servers, passphrase (cached) vs keyfile: read \(ratio(passRead.median, keyRead.median)), write \(ratio(passWrite.median, keyWrite.median))")
             if count == 10_000 {
-                verdict("read under 50 ms", keyRead.median < 50_000, format(keyRead.median))
-                verdict("write under 50 ms", keyWrite.median < 50_000, format(keyWrite.median))
+                verdict("read under 50 ms", keyRead.median < 50_000 && coldRead.median < 50_000,
+                        "\(format(keyRead.median)) unchanged file, \(format(coldRead.median)) new instance")
+                verdict("write under 50 ms", keyWrite.median < 50_000 && coldWrite.median < 50_000,
+                        "\(format(keyWrite.median)) after its own write, \(format(coldWrite.median)) after another writer")
             }
             let reference: [Int: (Double, Double)] = [5: (36, 380), 1_000: (3_200, 5_700), 10_000: (37_000, 52_000)]
             if let (pyRead, pyWrite) = reference[count] {
@@ -172,6 +196,7 @@ struct VaultBench {
             verdicts.append("  (p90: keyfile read \(format(keyRead.percentile(0.9))), keyfile write \(format(keyWrite.percentile(0.9))), floor write \(format(floorWrite.percentile(0.9))), JSON write \(format(jsonWrite.percentile(0.9))); \(rounds) rounds)")
         }
 
+        lines.append(contentsOf: coldLines)
         lines.append("")
         lines.append("First open of a passphrase vault (5 resource servers): a new storage instance's first `readTokens`, which runs Argon2id once; later operations reuse the cached key (the table above).")
         lines.append("")
