@@ -10,27 +10,41 @@ enum PlaintextWriter {
     /// output is deterministic (the test vectors rely on it), by UTF-8 bytes, which is code
     /// point order (and `String`'s own order for the NFC names that resource servers have).
     struct Sorted {
-        fileprivate let namespaces: [(name: String, sets: [TokenSet])]
+        /// Each namespace's entries as the dictionary gave them, and the order to write them
+        /// in: the sets are never copied again (a copy retains six strings).
+        fileprivate let namespaces: [(name: String, entries: [(key: String, value: TokenSet)], order: [Int])]
+        /// Whether every set passed the rules of `TokenMap.validate()` and `TokenSet.validate()`
+        /// (Sources/Tokens/Model/TokenValidation.swift: filed under its own resource server,
+        /// token type "Bearer"), checked while the keys are gathered. A rule added there has
+        /// to be added in `keyOrder` too.
+        let everySetValid: Bool
 
         init(_ namespaces: [String: TokenMap]) {
+            var everySetValid = true
             self.namespaces = namespaces.keys.sorted().map { name in
-                (name, Self.sortedByKey(namespaces[name] ?? [:]))
+                let entries = Array(namespaces[name] ?? [:])
+                let order = Self.keyOrder(of: entries, everySetValid: &everySetValid)
+                return (name, entries, order)
             }
+            self.everySetValid = everySetValid
         }
 
-        /// The sets in key order. The keys' bytes are copied into one buffer first, so the
-        /// sort compares raw bytes instead of retaining and releasing a `String` (or a whole
-        /// key/set pair) per comparison: for 10,000 sets that is several times faster. The
-        /// keys are resource server names, not secrets.
-        private static func sortedByKey(_ map: TokenMap) -> [TokenSet] {
-            let entries = Array(map)
+        /// The entries' indices in key order. The keys' bytes are copied into one buffer
+        /// first, so the sort compares raw bytes instead of retaining and releasing a `String`
+        /// per comparison: for 10,000 sets that is several times faster. The keys are
+        /// resource server names, not secrets.
+        private static func keyOrder(of entries: [(key: String, value: TokenSet)], everySetValid: inout Bool) -> [Int] {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(entries.reduce(0) { $0 + $1.key.utf8.count })
             var spans: [(start: Int, count: Int)] = []
             spans.reserveCapacity(entries.count)
-            for entry in entries {
-                spans.append((bytes.count, entry.key.utf8.count))
-                bytes.append(contentsOf: entry.key.utf8)
+            for index in entries.indices {
+                let key = entries[index].key
+                spans.append((bytes.count, key.utf8.count))
+                bytes.append(contentsOf: key.utf8)
+                if entries[index].value.resourceServer != key || entries[index].value.tokenType != "Bearer" {
+                    everySetValid = false
+                }
             }
             var order = Array(entries.indices)
             bytes.withUnsafeBytes { bytes in
@@ -42,7 +56,7 @@ enum PlaintextWriter {
                     }
                 }
             }
-            return order.map { entries[$0].value }
+            return order
         }
 
         /// Lexicographic byte order, eight bytes at a time (big-endian words compare like bytes).
@@ -82,31 +96,35 @@ enum PlaintextWriter {
             if index > 0 { sink.append(",") }
             sink.appendString(namespace.name)
             sink.append(":{")
-            for (setIndex, set) in namespace.sets.enumerated() {
-                if setIndex > 0 { sink.append(",") }
-                // Validation has made every set's resource server its key.
-                sink.appendString(set.resourceServer)
-                sink.append(#":{"access_token":"#)
-                sink.appendString(set.accessToken)
-                sink.append(#","expires_at_seconds":"#)
-                sink.appendInteger(set.expiresAtSeconds)
-                sink.append(#","refresh_token":"#)
-                if let refreshToken = set.refreshToken {
-                    sink.appendString(refreshToken)
-                } else {
-                    sink.append("null")
-                }
-                sink.append(#","resource_server":"#)
-                sink.appendString(set.resourceServer)
-                sink.append(#","scope":"#)
-                sink.appendString(set.scope)
-                sink.append(#","token_type":"#)
-                sink.appendString(set.tokenType)
-                sink.append("}")
+            for (position, entryIndex) in namespace.order.enumerated() {
+                if position > 0 { sink.append(",") }
+                writeSet(namespace.entries[entryIndex].value, to: &sink)
             }
             sink.append("}")
         }
         sink.append("}}")
+    }
+
+    private static func writeSet<Sink: JSONSink>(_ set: borrowing TokenSet, to sink: inout Sink) {
+        // Validation has made every set's resource server its key.
+        sink.appendString(set.resourceServer)
+        sink.append(#":{"access_token":"#)
+        sink.appendString(set.accessToken)
+        sink.append(#","expires_at_seconds":"#)
+        sink.appendInteger(set.expiresAtSeconds)
+        sink.append(#","refresh_token":"#)
+        if let refreshToken = set.refreshToken {
+            sink.appendString(refreshToken)
+        } else {
+            sink.append("null")
+        }
+        sink.append(#","resource_server":"#)
+        sink.appendString(set.resourceServer)
+        sink.append(#","scope":"#)
+        sink.appendString(set.scope)
+        sink.append(#","token_type":"#)
+        sink.appendString(set.tokenType)
+        sink.append("}")
     }
 }
 
@@ -123,28 +141,36 @@ extension JSONSink {
 
     mutating func appendString(_ string: String) {
         appendByte(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { utf8 in
-            let raw = UnsafeRawBufferPointer(utf8)
-            var runStart = 0
-            var index = 0
-            while index < raw.count {
-                // Eight bytes at a time while none needs escaping: tokens almost never do.
-                if index + 8 <= raw.count, !Self.mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                    index += 8
-                    continue
-                }
-                let byte = raw[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    appendBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<index]))
-                    appendEscaped(byte)
-                    runStart = index + 1
-                }
-                index += 1
-            }
-            appendBytes(UnsafeRawBufferPointer(rebasing: raw[runStart...]))
+        // Native strings (all of ours) lend their UTF-8 without the copy that the mutating
+        // `withUTF8` would make of the argument.
+        let lent: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            appendEscapedContents(UnsafeRawBufferPointer(utf8))
+        }
+        if lent == nil {
+            var string = string
+            string.withUTF8 { utf8 in appendEscapedContents(UnsafeRawBufferPointer(utf8)) }
         }
         appendByte(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscapedContents(_ raw: UnsafeRawBufferPointer) {
+        var runStart = 0
+        var index = 0
+        while index < raw.count {
+            // Eight bytes at a time while none needs escaping: tokens almost never do.
+            if index + 8 <= raw.count, !Self.mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let byte = raw[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                appendBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<index]))
+                appendEscaped(byte)
+                runStart = index + 1
+            }
+            index += 1
+        }
+        appendBytes(UnsafeRawBufferPointer(rebasing: raw[runStart...]))
     }
 
     /// Whether any of the eight bytes is a control character, `"` or `\` (exact: the
