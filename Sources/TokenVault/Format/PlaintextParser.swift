@@ -262,6 +262,9 @@ struct PlaintextParser: ~Copyable {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
         var end = start
+        while end + 8 <= bytes.count, !PlaintextParser.mayStopString(bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
+            end += 8
+        }
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         index = end + 1

@@ -121,8 +121,8 @@ struct VaultBench {
             "",
             "The table above repeats one operation on one instance, so a read finds the file it read last time and a write finds its own previous write: both reuse the instance's cached document (verified by comparing every byte of the file) instead of decrypting again. The cold paths, keyfile mode:",
             "",
-            "| resource servers | read, new instance (keyfile load + full decrypt and parse) | read, unchanged file | write after another writer (full decrypt and parse, then seal) | write after its own write |",
-            "|---:|---:|---:|---:|---:|",
+            "| resource servers | read, new instance (keyfile load + full decrypt and parse) | read after another writer (full decrypt and parse) | read, unchanged file | write after another writer (full decrypt and parse, then seal) | write after its own write |",
+            "|---:|---:|---:|---:|---:|---:|",
         ]
 
         for (count, rounds) in [(5, 200), (1_000, 40), (10_000, 12)] {
@@ -149,10 +149,13 @@ struct VaultBench {
 
             var jsonRead = Samples(), keyRead = Samples(), passRead = Samples(), floorRead = Samples()
             var jsonWrite = Samples(), keyWrite = Samples(), passWrite = Samples(), floorWrite = Samples()
-            var coldRead = Samples(), coldWrite = Samples()
+            var coldRead = Samples(), coldWrite = Samples(), changedRead = Samples()
             for _ in 0..<rounds {
                 try secondWriter.writeTokens(map)
                 try coldWrite.time { try firstWriter.writeTokens(map) }
+                try secondWriter.writeTokens(map)
+                // The same instance (key in hand) reading a file another writer replaced.
+                try changedRead.time { try expectEqual(firstWriter.readTokens().count, count) }
                 // A new instance: reads the keyfile, then decrypts and parses the whole vault.
                 try coldRead.time {
                     try expectEqual(VaultTokenStorage(path: keyfileVault.path, key: .keyfile(path: keyfile)).readTokens().count, count)
@@ -167,7 +170,7 @@ struct VaultBench {
                 try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
             }
             let size = vaultBytes.count >= 10_000 ? "\(vaultBytes.count / 1024) KiB" : "\(vaultBytes.count) B"
-            coldLines.append("| \(count) | \(format(coldRead.median)) | \(format(keyRead.median)) | \(format(coldWrite.median)) | \(format(keyWrite.median)) |")
+            coldLines.append("| \(count) | \(format(coldRead.median)) | \(format(changedRead.median)) | \(format(keyRead.median)) | \(format(coldWrite.median)) | \(format(keyWrite.median)) |")
             lines.append(
                 "| \(count) | \(size) | \(format(jsonRead.median)) | \(format(keyRead.median)) | \(format(passRead.median)) | \(format(floorRead.median)) | \(format(jsonWrite.median)) | \(format(keyWrite.median)) | \(format(passWrite.median)) | \(format(floorWrite.median)) |")
 
@@ -184,16 +187,20 @@ struct VaultBench {
             }
             verdicts.append("- \(count) resource servers, passphrase (cached) vs keyfile: read \(ratio(passRead.median, keyRead.median)), write \(ratio(passWrite.median, keyWrite.median))")
             if count == 10_000 {
-                verdict("read under 50 ms", keyRead.median < 50_000 && coldRead.median < 50_000,
-                        "\(format(keyRead.median)) unchanged file, \(format(coldRead.median)) new instance")
+                verdict("read under 50 ms", keyRead.median < 50_000 && coldRead.median < 50_000 && changedRead.median < 50_000,
+                        "\(format(keyRead.median)) unchanged file, \(format(changedRead.median)) after another writer, \(format(coldRead.median)) new instance")
                 verdict("write under 50 ms", keyWrite.median < 50_000 && coldWrite.median < 50_000,
                         "\(format(keyWrite.median)) after its own write, \(format(coldWrite.median)) after another writer")
             }
             let reference: [Int: (Double, Double)] = [5: (36, 380), 1_000: (3_200, 5_700), 10_000: (37_000, 52_000)]
             if let (pyRead, pyWrite) = reference[count] {
+                // The reference decrypts every time, so it is compared with the read that has to.
                 verdict("faster than the PyNaCl reference (\(format(pyRead)) read, \(format(pyWrite)) write)",
-                        keyRead.median < pyRead && keyWrite.median < pyWrite,
-                        "read \(ratio(keyRead.median, pyRead)), write \(ratio(keyWrite.median, pyWrite)) of it")
+                        changedRead.median < pyRead && keyWrite.median < pyWrite,
+                        "read after another writer \(ratio(changedRead.median, pyRead)), write \(ratio(keyWrite.median, pyWrite)) of it")
+                if floorWrite.median > pyWrite {
+                    verdicts.append("  (the reference's \(format(pyWrite)) write is below this machine's atomic-write floor of \(format(floorWrite.median)) for the same bytes: no write with the same fsyncs can reach it here)")
+                }
             }
             verdicts.append("  (keyfile read minus the bare read, i.e. decryption and decoding: \(format(keyRead.median - floorRead.median)); keyfile write minus the atomic-write floor, i.e. locking, re-reading, decoding and encoding: \(format(keyWrite.median - floorWrite.median)))")
             verdicts.append("  (p90: keyfile read \(format(keyRead.percentile(0.9))), keyfile write \(format(keyWrite.percentile(0.9))), floor write \(format(floorWrite.percentile(0.9))), JSON write \(format(jsonWrite.percentile(0.9))); \(rounds) rounds)")
