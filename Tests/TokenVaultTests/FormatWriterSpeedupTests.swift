@@ -69,3 +69,59 @@ struct FormatWriterSpeedupTests {
         #expect(error == .invalidTokenData(path: "/tmp/test.vault", reason: reason))
     }
 }
+
+/// Decoding into the codec's kept buffer must behave exactly like decoding into a fresh one.
+@Suite("Reused plaintext buffer when opening")
+struct FormatReusedOpenBufferTests {
+    @Test("opening into a buffer of the wrong size is refused before any decryption")
+    func wrongSizeBufferRefused() throws {
+        let key = try FormatFixtures.key(repeating: 7)
+        let nonce = SecretBox.Nonce.random()
+        let plaintext = try SecureBytes(count: 40)
+        let sealed = SecretBox.seal(plaintext, nonce: nonce, usingKeyDerivedFrom: key, context: [1, 2, 3])
+        let wrong = try SecureBytes(count: 39)
+        #expect(throws: CryptoError.self) {
+            try sealed.withUnsafeBytes { raw in
+                try SecretBox.open(raw, nonce: nonce, usingKeyDerivedFrom: key, context: [1, 2, 3], into: wrong)
+            }
+        }
+        let right = try SecureBytes(count: 40)
+        try sealed.withUnsafeBytes { raw in
+            try SecretBox.open(raw, nonce: nonce, usingKeyDerivedFrom: key, context: [1, 2, 3], into: right)
+        }
+        #expect(right.constantTimeEquals(plaintext))
+    }
+
+    @Test("a tampered box opened into a buffer leaves no plaintext in it")
+    func tamperedBoxLeavesNothing() throws {
+        let key = try FormatFixtures.key(repeating: 9)
+        let nonce = SecretBox.Nonce.random()
+        let secret = try [UInt8](repeating: 0x5A, count: 64).withUnsafeBytes { try SecureBytes(copying: $0) }
+        var sealed = SecretBox.seal(secret, nonce: nonce, usingKeyDerivedFrom: key, context: [4])
+        sealed[sealed.count - 1] ^= 1
+        let buffer = try SecureBytes(count: 64)
+        #expect(throws: CryptoError.authenticationFailed) {
+            try sealed.withUnsafeBytes { raw in
+                try SecretBox.open(raw, nonce: nonce, usingKeyDerivedFrom: key, context: [4], into: buffer)
+            }
+        }
+        #expect(buffer.withUnsafeBytes { $0.allSatisfy { $0 == 0 } })
+    }
+
+    @Test("one codec decoding and encoding vaults of different sizes in turn gets each one right")
+    func decodeAndEncodeAcrossSizes() throws {
+        let writer = try FormatFixtures.keyfileCodec()
+        let codec = try FormatFixtures.keyfileCodec()
+        for count in [2, 300, 2, 300, 300, 0] {
+            let document = VaultDocument(namespaces: ["tokens": FormatFixtures.tokenMap(count: count, prefix: "d\(count)-")])
+            let sealed = try writer.encode(document, path: "/tmp/test.vault")
+            #expect(try codec.decode(sealed, path: "/tmp/test.vault") == document)
+            let resealed = try codec.encode(document, path: "/tmp/test.vault")
+            #expect(try writer.decode(resealed, path: "/tmp/test.vault") == document)
+            // A damaged file in between: refused, and the next decode still right.
+            var damaged = sealed
+            damaged[damaged.count - 1] ^= 1
+            #expect(decodeError(codec, damaged) != nil)
+        }
+    }
+}
