@@ -10,9 +10,9 @@ enum PlaintextWriter {
     /// output is deterministic (the test vectors rely on it), by UTF-8 bytes, which is code
     /// point order (and `String`'s own order for the NFC names that resource servers have).
     struct Sorted {
-        /// Each namespace's entries as the dictionary gave them, and the order to write them
-        /// in: the sets are never copied again (a copy retains six strings).
-        fileprivate let namespaces: [(name: String, entries: [(key: String, value: TokenSet)], order: [Int])]
+        /// Each namespace's map and the order to write its entries in, as dictionary indices:
+        /// the sets are never copied (a copy retains six strings).
+        fileprivate let namespaces: [(name: String, map: TokenMap, order: [TokenMap.Index])]
         /// Whether every set passed the rules of `TokenMap.validate()` and `TokenSet.validate()`
         /// (Sources/Tokens/Model/TokenValidation.swift: filed under its own resource server,
         /// token type "Bearer"), checked while the keys are gathered. A rule added there has
@@ -22,9 +22,9 @@ enum PlaintextWriter {
         init(_ namespaces: [String: TokenMap]) {
             var everySetValid = true
             self.namespaces = namespaces.keys.sorted().map { name in
-                let entries = Array(namespaces[name] ?? [:])
-                let order = Self.keyOrder(of: entries, everySetValid: &everySetValid)
-                return (name, entries, order)
+                let map = namespaces[name] ?? [:]
+                let order = Self.keyOrder(of: map, everySetValid: &everySetValid)
+                return (name, map, order)
             }
             self.everySetValid = everySetValid
         }
@@ -33,20 +33,21 @@ enum PlaintextWriter {
         /// first, so the sort compares raw bytes instead of retaining and releasing a `String`
         /// per comparison: for 10,000 sets that is several times faster. The keys are
         /// resource server names, not secrets.
-        private static func keyOrder(of entries: [(key: String, value: TokenSet)], everySetValid: inout Bool) -> [Int] {
+        private static func keyOrder(of map: TokenMap, everySetValid: inout Bool) -> [TokenMap.Index] {
+            let indices = Array(map.indices)
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(entries.reduce(0) { $0 + $1.key.utf8.count })
+            bytes.reserveCapacity(map.keys.reduce(0) { $0 + $1.utf8.count })
             var spans: [(start: Int, count: Int)] = []
-            spans.reserveCapacity(entries.count)
-            for index in entries.indices {
-                let key = entries[index].key
+            spans.reserveCapacity(indices.count)
+            for index in indices {
+                let key = map[index].key
                 spans.append((bytes.count, key.utf8.count))
                 bytes.append(contentsOf: key.utf8)
-                if entries[index].value.resourceServer != key || entries[index].value.tokenType != "Bearer" {
+                if map[index].value.resourceServer != key || map[index].value.tokenType != "Bearer" {
                     everySetValid = false
                 }
             }
-            var order = Array(entries.indices)
+            var order = Array(indices.indices)
             bytes.withUnsafeBytes { bytes in
                 spans.withUnsafeBufferPointer { spans in
                     order.sort { left, right in
@@ -56,7 +57,7 @@ enum PlaintextWriter {
                     }
                 }
             }
-            return order
+            return order.map { indices[$0] }
         }
 
         /// Lexicographic byte order, eight bytes at a time (big-endian words compare like bytes).
@@ -98,7 +99,7 @@ enum PlaintextWriter {
             sink.append(":{")
             for (position, entryIndex) in namespace.order.enumerated() {
                 if position > 0 { sink.append(",") }
-                writeSet(namespace.entries[entryIndex].value, to: &sink)
+                writeSet(namespace.map[entryIndex].value, to: &sink)
             }
             sink.append("}")
         }

@@ -3,7 +3,7 @@
 // Run through tools/bench/vault-bench.sh (release build, private temp dir, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
-//   vault-bench WORKDIR profile read|coldread|write|floor|pair COUNT ROUNDS
+//   vault-bench WORKDIR profile read|coldread|write|coldwrite|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
 import SecureFiles
 import Tokens
@@ -77,6 +77,10 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
         } else if operation == "coldread" {
             let fresh = VaultTokenStorage(path: vault.path, key: .keyfile(path: keyfile))
             try samples.time { try expectEqual(fresh.readTokens().count, count) }
+        } else if operation == "coldwrite" {
+            // Another instance writes first, so this write has to decode the file in full.
+            try VaultTokenStorage(path: vault.path, key: .keyfile(path: keyfile)).writeTokens(map)
+            try samples.time { try vault.writeTokens(map) }
         } else if operation == "write" {
             try samples.time { try vault.writeTokens(map) }
         } else {
@@ -101,7 +105,7 @@ struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
-            print("usage: vault-bench WORKDIR [profile read|coldread|write|floor|pair COUNT ROUNDS]")
+            print("usage: vault-bench WORKDIR [profile read|coldread|write|coldwrite|floor|pair COUNT ROUNDS]")
             return
         }
         let work = arguments[1]
