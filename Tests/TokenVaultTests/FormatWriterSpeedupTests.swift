@@ -125,3 +125,40 @@ struct FormatReusedOpenBufferTests {
         }
     }
 }
+
+/// The parser shares the member-name String for a set's `resource_server` when the bytes are
+/// the same; that shortcut must accept and refuse exactly what the full string parser does.
+@Suite("Parser: shared resource-server name")
+struct FormatSharedServerNameTests {
+    private func parse(_ json: String) throws -> VaultDocument {
+        let bytes = Array(json.utf8)
+        let padded = try SecureBytes(count: bytes.count + 1)
+        padded.withUnsafeMutableBytes { $0.copyBytes(from: bytes) }
+        try Padding.pad(padded, contentCount: bytes.count)
+        return try PlaintextDocument.decode(padded, path: "/tmp/test.vault")
+    }
+
+    private func document(key: String, resourceServer: String) -> String {
+        #"{"frl_vault":1,"namespaces":{"tokens":{"# + "\"\(key)\""
+            + #":{"access_token":"a","expires_at_seconds":1,"refresh_token":null,"resource_server":"#
+            + "\"\(resourceServer)\"" + #","scope":"s","token_type":"Bearer"}}}}"#
+    }
+
+    @Test("escaped and plain spellings of the same name are the same set")
+    func escapedSpellings() throws {
+        for (key, server) in [("ab.org", "ab.org"), (#"a\u0062.org"#, "ab.org"), ("ab.org", #"a\u0062.org"#)] {
+            let parsed = try parse(document(key: key, resourceServer: server))
+            #expect(parsed.namespaces["tokens"]?["ab.org"]?.resourceServer == "ab.org")
+        }
+    }
+
+    @Test("a raw control character is refused even where the escaped name matches it")
+    func rawControlCharacterRefused() {
+        #expect(throws: VaultError.self) { try parse(document(key: #"a\u0001b"#, resourceServer: "a\u{1}b")) }
+    }
+
+    @Test("a different resource server is still reported as misfiled")
+    func misfiledStillRefused() {
+        #expect(throws: VaultError.self) { try parse(document(key: "ab.org", resourceServer: "cd.org")) }
+    }
+}

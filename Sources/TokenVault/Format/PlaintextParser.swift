@@ -135,7 +135,7 @@ struct PlaintextParser: ~Copyable {
 
     private mutating func tokenSet(server: String, namespace: String) throws(Failure) -> TokenSet {
         let start = index
-        if let set = try canonicalTokenSet() {
+        if let set = try canonicalTokenSet(filedUnder: server) {
             return set
         }
         // Any other shape: parsed again as plain JSON, and the Tokens module decides, with
@@ -192,7 +192,7 @@ struct PlaintextParser: ~Copyable {
     /// token strings; the expiry an integer; the refresh token a string or null (or absent);
     /// the token type "Bearer" (or absent, or null). Returns nil for anything else (syntax
     /// errors included), leaving the position undefined; the caller re-parses from the start.
-    private mutating func canonicalTokenSet() throws(Failure) -> TokenSet? {
+    private mutating func canonicalTokenSet(filedUnder server: String) throws(Failure) -> TokenSet? {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
         index += 1
@@ -215,6 +215,16 @@ struct PlaintextParser: ~Copyable {
                 let isString = peek() == UInt8(ascii: "\"")
                 let isNull = peek() == UInt8(ascii: "n")
                 switch field {
+                case .resourceServer where isString:
+                    // Nearly always the very name the set is filed under: share that String
+                    // rather than build (and validate) a second copy of it.
+                    let start = index
+                    if let raw = rawKey(), raw.allSatisfy({ $0 >= 0x20 }), raw.elementsEqual(server.utf8) {
+                        resourceServer = server
+                    } else {
+                        index = start
+                        resourceServer = try string()
+                    }
                 case .accessToken, .scope, .resourceServer:
                     guard isString else { return nil }
                     let text = try string()
