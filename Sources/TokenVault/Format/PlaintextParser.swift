@@ -171,7 +171,7 @@ struct PlaintextParser: ~Copyable {
             default: return nil
             }
             let expected = UnsafeRawBufferPointer(start: candidate.1.utf8Start, count: candidate.1.utf8CodeUnitCount)
-            guard name.elementsEqual(expected) else { return nil }
+            guard PlaintextParser.sameBytes(name, expected) else { return nil }
             self = candidate.0
         }
 
@@ -219,7 +219,7 @@ struct PlaintextParser: ~Copyable {
                     // Nearly always the very name the set is filed under: share that String
                     // rather than build (and validate) a second copy of it.
                     let start = index
-                    if let raw = rawKey(), raw.allSatisfy({ $0 >= 0x20 }), raw.elementsEqual(server.utf8) {
+                    if let raw = rawKey(), PlaintextParser.isName(raw, server) {
                         resourceServer = server
                     } else {
                         index = start
@@ -470,6 +470,34 @@ struct PlaintextParser: ~Copyable {
                 decoded.append(byte)
             }
         }
+    }
+
+    /// Whether `raw` (an unescaped JSON string's bytes) spells exactly `name`, with no raw
+    /// control character (which `string()` would refuse).
+    private static func isName(_ raw: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        let same = name.utf8.withContiguousStorageIfAvailable { sameBytes(raw, UnsafeRawBufferPointer($0)) }
+        guard same ?? raw.elementsEqual(name.utf8) else { return false }
+        var index = 0
+        while index + 8 <= raw.count, !mayStopString(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            index += 8
+        }
+        return raw[index...].allSatisfy { $0 >= 0x20 }
+    }
+
+    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var index = 0
+        while index + 8 <= a.count {
+            if a.loadUnaligned(fromByteOffset: index, as: UInt64.self) != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        while index < a.count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Whether any of the eight bytes is `"`, `\` or a control character (no false
