@@ -26,6 +26,8 @@ extension VaultTokenStorage {
                 try removeLockFileWhileHeld()
                 return
             }
+            // Whatever happens next, this instance should not keep the cleared tokens around.
+            forgetVerifiedFile()
             try file.wipeLeftoverTempFiles()
             var remaining = document
             remaining.namespaces[namespace] = nil
@@ -46,6 +48,7 @@ extension VaultTokenStorage {
                 try removeLockFileWhileHeld()
                 return
             }
+            forgetVerifiedFile()
             try file.wipeLeftoverTempFiles()
             try file.wipeWithLockFile()
         }

@@ -23,6 +23,10 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         var key: VaultKey
         /// Built on first use; holds the derived key for the vault's current salt.
         var codec: VaultCodec?
+        /// The last vault file this instance decrypted or wrote with `codec`, and its document.
+        var verified: VerifiedFile?
+        /// How many times a file was decrypted and parsed in full: the tests' evidence for the cache.
+        var fullDecodes = 0
     }
 
     private let keyState: Mutex<KeyState>
@@ -31,7 +35,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         self.path = path
         self.namespace = namespace
         self.lockTimeoutSeconds = lockTimeoutSeconds
-        self.keyState = Mutex(KeyState(key: key, codec: nil))
+        self.keyState = Mutex(KeyState(key: key, codec: nil, verified: nil))
     }
 
     var file: VaultFile { VaultFile(path: path) }
@@ -119,16 +123,54 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// The decrypted vault, or nil when there is none.
     func loadDocument() throws -> VaultDocument? {
-        guard let bytes = try file.readIfPresent() else { return nil }
+        guard let bytes = try file.readIfPresent() else {
+            forgetVerifiedFile()
+            return nil
+        }
         return try decode(bytes)
     }
 
+    /// Decrypts `bytes`, or returns the cached document when they are exactly the bytes this
+    /// instance last decrypted or wrote with its current codec: the same ciphertext under the
+    /// same key can only open to the same document, so nothing unverified is ever trusted.
+    /// Anything else is decoded in full, and a failure drops the cache (fail closed).
     func decode(_ bytes: [UInt8]) throws -> VaultDocument {
-        try withCodec { codec in try codec.decode(bytes, path: path) }
+        try keyState.withLock { state in
+            let codec = try state.codec ?? VaultCodec(keyMaterial: state.key.keyMaterial())
+            state.codec = codec
+            if let document = state.verified?.document(ifSameAs: bytes, codec: codec) {
+                return document
+            }
+            state.verified = nil
+            state.fullDecodes += 1
+            let document = try codec.decode(bytes, path: path)
+            state.verified = VerifiedFile(bytes: bytes, document: document, codec: codec)
+            return document
+        }
+    }
+
+    /// After this instance's own successful write: `bytes` are what the vault now holds.
+    func rememberWritten(_ bytes: [UInt8], document: VaultDocument, sealedBy codec: VaultCodec) {
+        keyState.withLock { state in
+            state.verified = state.codec === codec ? VerifiedFile(bytes: bytes, document: document, codec: codec) : nil
+        }
+    }
+
+    /// How many times this instance has decrypted and parsed a file in full (internal, for tests).
+    var fullDecodes: Int { keyState.withLock { $0.fullDecodes } }
+
+    /// Drops the cached document (and with it this instance's references to its tokens).
+    func forgetVerifiedFile() {
+        keyState.withLock { $0.verified = nil }
     }
 
     func encode(_ document: VaultDocument) throws -> [UInt8] {
-        try withCodec { codec in try codec.encode(document, path: path) }
+        try encodeWithCodec(document).bytes
+    }
+
+    /// The sealed file and the codec that sealed it (for `rememberWritten`).
+    func encodeWithCodec(_ document: VaultDocument) throws -> (bytes: [UInt8], codec: VaultCodec) {
+        try withCodec { codec in (try codec.encode(document, path: path), codec) }
     }
 
     /// Holds the lock, re-reads and decrypts the vault (fail closed: an error here ends the
@@ -145,12 +187,19 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
                 // The codec validates every map before sealing: a set that reading would reject
                 // would make the vault unreadable, and failing closed would then block writes.
-                let sealed = try encode(document)
+                let sealed = try encodeWithCodec(document)
                 // Holding the lock, every temp file of this vault is a dead writer's leftover: a
                 // whole earlier version. Wiping them here keeps them from piling up after crashes
                 // (it costs one directory scan when there are none).
                 try file.wipeLeftoverTempFiles()
-                try file.replace(with: sealed)
+                do {
+                    try file.replace(with: sealed.bytes)
+                } catch {
+                    // The rename may or may not have happened; the next call decodes afresh.
+                    forgetVerifiedFile()
+                    throw error
+                }
+                rememberWritten(sealed.bytes, document: document, sealedBy: sealed.codec)
             }
             return result
         }
@@ -179,6 +228,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         keyState.withLock { state in
             state.key = key
             state.codec = codec
+            state.verified = nil
         }
     }
 }

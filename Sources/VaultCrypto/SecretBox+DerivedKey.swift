@@ -24,6 +24,17 @@ extension SecretBox {
         }
     }
 
+    /// `open(_:nonce:usingKeyDerivedFrom:context:)` into a caller's secure buffer, which must
+    /// be exactly `sealed.count - macByteCount` bytes (`invalidLength` otherwise).
+    public static func open(
+        _ sealed: UnsafeRawBufferPointer, nonce: Nonce, usingKeyDerivedFrom master: SymmetricKey, context: [UInt8],
+        into plaintext: SecureBytes
+    ) throws(CryptoError) {
+        try withDerivedKey(from: master, context: context) { (subkey) throws(CryptoError) in
+            try open(sealed, nonce: nonce, key: subkey, into: plaintext)
+        }
+    }
+
     private static func withDerivedKey<R, E: Error>(
         from master: SymmetricKey, context: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> R
     ) throws(E) -> R {

@@ -84,12 +84,26 @@ public enum SecretBox {
 
     /// `key` is exactly `SymmetricKey.byteCount` bytes: every caller holds a typed key.
     static func open(_ sealed: UnsafeRawBufferPointer, nonce: Nonce, key: UnsafeRawBufferPointer) throws(CryptoError) -> SecureBytes {
+        guard sealed.count >= macByteCount, sealed.baseAddress != nil else {
+            throw .invalidLength(of: "sealed box", expected: "at least \(macByteCount) bytes", actual: sealed.count)
+        }
+        let plaintext = try SecureBytes(count: sealed.count - macByteCount)
+        try open(sealed, nonce: nonce, key: key, into: plaintext)
+        return plaintext
+    }
+
+    /// `open` into a caller's buffer of exactly the plaintext's size (so a caller decrypting
+    /// again and again can keep one secure allocation). On failure the buffer holds no
+    /// plaintext: libsodium checks the tag before decrypting anything.
+    static func open(_ sealed: UnsafeRawBufferPointer, nonce: Nonce, key: UnsafeRawBufferPointer, into plaintext: SecureBytes) throws(CryptoError) {
         Sodium.ensureInitialised()
         precondition(key.count == SymmetricKey.byteCount, "secretbox key size")
         guard sealed.count >= macByteCount, let sealedBase = sealed.baseAddress else {
             throw .invalidLength(of: "sealed box", expected: "at least \(macByteCount) bytes", actual: sealed.count)
         }
-        let plaintext = try SecureBytes(count: sealed.count - macByteCount)
+        guard plaintext.count == sealed.count - macByteCount else {
+            throw .invalidLength(of: "plaintext buffer", expected: "\(sealed.count - macByteCount) bytes", actual: plaintext.count)
+        }
         let result = plaintext.withUnsafeMutableBytes { output in
             nonce.bytes.withUnsafeBufferPointer { nonceBytes in
                 crypto_secretbox_open_easy(
@@ -101,7 +115,6 @@ public enum SecretBox {
             }
         }
         guard result == 0 else { throw .authenticationFailed }
-        return plaintext
     }
 
     public static func open(_ sealed: [UInt8], nonce: Nonce, using key: SymmetricKey) throws(CryptoError) -> SecureBytes {

@@ -135,7 +135,7 @@ struct PlaintextParser: ~Copyable {
 
     private mutating func tokenSet(server: String, namespace: String) throws(Failure) -> TokenSet {
         let start = index
-        if let set = try canonicalTokenSet() {
+        if let set = try canonicalTokenSet(filedUnder: server) {
             return set
         }
         // Any other shape: parsed again as plain JSON, and the Tokens module decides, with
@@ -171,7 +171,7 @@ struct PlaintextParser: ~Copyable {
             default: return nil
             }
             let expected = UnsafeRawBufferPointer(start: candidate.1.utf8Start, count: candidate.1.utf8CodeUnitCount)
-            guard name.elementsEqual(expected) else { return nil }
+            guard PlaintextParser.sameBytes(name, expected) else { return nil }
             self = candidate.0
         }
 
@@ -192,7 +192,7 @@ struct PlaintextParser: ~Copyable {
     /// token strings; the expiry an integer; the refresh token a string or null (or absent);
     /// the token type "Bearer" (or absent, or null). Returns nil for anything else (syntax
     /// errors included), leaving the position undefined; the caller re-parses from the start.
-    private mutating func canonicalTokenSet() throws(Failure) -> TokenSet? {
+    private mutating func canonicalTokenSet(filedUnder server: String) throws(Failure) -> TokenSet? {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
         index += 1
@@ -215,6 +215,16 @@ struct PlaintextParser: ~Copyable {
                 let isString = peek() == UInt8(ascii: "\"")
                 let isNull = peek() == UInt8(ascii: "n")
                 switch field {
+                case .resourceServer where isString:
+                    // Nearly always the very name the set is filed under: share that String
+                    // rather than build (and validate) a second copy of it.
+                    let start = index
+                    if let raw = rawKey(), PlaintextParser.isName(raw, server) {
+                        resourceServer = server
+                    } else {
+                        index = start
+                        resourceServer = try string()
+                    }
                 case .accessToken, .scope, .resourceServer:
                     guard isString else { return nil }
                     let text = try string()
@@ -262,6 +272,9 @@ struct PlaintextParser: ~Copyable {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
         var end = start
+        while end + 8 <= bytes.count, !PlaintextParser.mayStopString(bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
+            end += 8
+        }
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         index = end + 1
@@ -413,7 +426,13 @@ struct PlaintextParser: ~Copyable {
     private mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
-        // Fast path: no escapes, which is every string this package writes but a few.
+        // Fast path: no escapes, which is every string this package writes but a few. Eight
+        // bytes at a time while none of them can end the run or is a control character.
+        while index + 8 <= bytes.count,
+            !PlaintextParser.mayStopString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        {
+            index += 8
+        }
         while let byte = peek(), byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw .syntax(offset: index) }
             index += 1
@@ -451,6 +470,44 @@ struct PlaintextParser: ~Copyable {
                 decoded.append(byte)
             }
         }
+    }
+
+    /// Whether `raw` (an unescaped JSON string's bytes) spells exactly `name`, with no raw
+    /// control character (which `string()` would refuse).
+    private static func isName(_ raw: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        let same = name.utf8.withContiguousStorageIfAvailable { sameBytes(raw, UnsafeRawBufferPointer($0)) }
+        guard same ?? raw.elementsEqual(name.utf8) else { return false }
+        var index = 0
+        while index + 8 <= raw.count, !mayStopString(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            index += 8
+        }
+        return raw[index...].allSatisfy { $0 >= 0x20 }
+    }
+
+    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var index = 0
+        while index + 8 <= a.count {
+            if a.loadUnaligned(fromByteOffset: index, as: UInt64.self) != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        while index < a.count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether any of the eight bytes is `"`, `\` or a control character (no false
+    /// negatives; a false positive only sends the word through the byte-by-byte loop).
+    private static func mayStopString(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let belowSpace = (word &- ones &* 0x20) & ~word & highs != 0
+        return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {

@@ -25,6 +25,9 @@ final class VaultCodec: Sendable {
         var saltForNewVault: Argon2id.Salt
         /// How many times this codec has run Argon2id: the tests' evidence for the cache.
         var argon2idRuns = 0
+        /// The last encode's or decode's plaintext buffer, wiped, kept for the next one of the
+        /// same size.
+        var spareBuffer: SecureBytes?
     }
 
     private let state: Mutex<State>
@@ -57,13 +60,29 @@ final class VaultCodec: Sendable {
     /// `keyKindMismatch`, `wrongKey` (key commitment), `damaged` (authentication, padding),
     /// `invalidTokenData` (JSON, token sets).
     func decode(_ file: [UInt8], path: String) throws(VaultError) -> VaultDocument {
-        let padded = try openPadded(file, path: path)
+        let padded = try openPadded(file, path: path, reusing: takeSpareBuffer())
+        defer { keepAsSpare(padded) }
         return try PlaintextDocument.decode(padded, path: path)
+    }
+
+    /// The wiped buffer of the last encode or decode, if any, now owned by the caller alone.
+    private func takeSpareBuffer() -> SecureBytes? {
+        state.withLock { state in
+            defer { state.spareBuffer = nil }
+            return state.spareBuffer
+        }
+    }
+
+    /// Wipes `buffer` and keeps it for the next encode or decode of the same size (a secure
+    /// allocation and its release cost about ten system calls; a vault keeps its size).
+    private func keepAsSpare(_ buffer: SecureBytes) {
+        buffer.wipe()
+        state.withLock { $0.spareBuffer = buffer }
     }
 
     /// Everything `decode` does short of parsing the plaintext: the padded plaintext, in secure
     /// memory. Internal; the test vectors use it to re-seal a vault byte for byte.
-    func openPadded(_ file: [UInt8], path: String) throws(VaultError) -> SecureBytes {
+    func openPadded(_ file: [UInt8], path: String, reusing spare: SecureBytes? = nil) throws(VaultError) -> SecureBytes {
         let (header, storedCommitment) = try VaultHeader.parse(file, path: path)
         let prefix = header.authenticatedPrefix
         let masterKey = try state.withLock { (state) throws(VaultError) -> SymmetricKey in
@@ -85,10 +104,14 @@ final class VaultCodec: Sendable {
         do {
             // BK = BLAKE2b-256(K, label || H), derived inside the call and wiped there.
             return try file.withUnsafeBytes { bytes in
-                Result { () throws(CryptoError) in
-                    try SecretBox.open(
-                        UnsafeRawBufferPointer(rebasing: bytes[VaultFormat.Offset.sealedBox...]),
-                        nonce: header.nonce, usingKeyDerivedFrom: masterKey, context: VaultFormat.boxKeyLabel + prefix)
+                Result { () throws(CryptoError) -> SecureBytes in
+                    let sealed = UnsafeRawBufferPointer(rebasing: bytes[VaultFormat.Offset.sealedBox...])
+                    let context = VaultFormat.boxKeyLabel + prefix
+                    if let spare, spare.count == sealed.count - SecretBox.macByteCount {
+                        try SecretBox.open(sealed, nonce: header.nonce, usingKeyDerivedFrom: masterKey, context: context, into: spare)
+                        return spare
+                    }
+                    return try SecretBox.open(sealed, nonce: header.nonce, usingKeyDerivedFrom: masterKey, context: context)
                 }
             }.get()
         } catch {
@@ -108,7 +131,9 @@ final class VaultCodec: Sendable {
     /// never be reused with one key, and the box key depends on the nonce, so production
     /// code always takes the random one above.
     func encode(_ document: VaultDocument, path: String, nonce: SecretBox.Nonce) throws(VaultError) -> [UInt8] {
-        let padded = try PlaintextDocument.encode(document, path: path)
+        // Taken out of the state, so two threads never write into one buffer.
+        let padded = try PlaintextDocument.encode(document, path: path, reusing: takeSpareBuffer())
+        defer { keepAsSpare(padded) }
         return try seal(padded, path: path, nonce: nonce)
     }
 
