@@ -16,12 +16,15 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockTimeout(path: String, seconds: Double)
     /// Any other failed system call, with its errno.
     case system(path: String, operation: String, errno: Int32)
+    /// A file we must rely on (a lock file) is of the wrong type or owner, or too open: another
+    /// user could have made it, or could use it against us. `fix` is the command that fixes it.
+    case untrustedFile(path: String, reason: String, fix: String)
 
     public var path: String {
         switch self {
         case .notFound(let path), .isDirectory(let path), .notRegularFile(let path), .permissionDenied(let path),
             .alreadyExists(let path), .tooLarge(let path, _), .lockTimeout(let path, _),
-            .system(let path, _, _):
+            .system(let path, _, _), .untrustedFile(let path, _, _):
             return path
         }
     }
@@ -38,6 +41,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): still locked by another process after \(seconds) s"
         case .system(let path, let operation, let errno):
             return "\(path): \(operation) failed: \(SystemCall.message(for: errno))"
+        case .untrustedFile(let path, let reason, let fix):
+            return "\(path): \(reason); run: \(fix)"
         }
     }
 }

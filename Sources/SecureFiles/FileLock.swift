@@ -24,8 +24,34 @@ public final class FileLock: Sendable {
     }
 
     /// Waits up to `timeoutSeconds` for the lock, creating the lock file (0600) if needed.
+    ///
+    /// An existing lock file must be a regular file of ours that nobody else can open: in a
+    /// shared sticky directory such as /tmp another user could otherwise create the name first
+    /// and hold its lock forever, or make it a FIFO. Such a file is refused (`untrustedFile`)
+    /// rather than waited on.
     public static func acquire(_ lockPath: String, timeoutSeconds: Double) throws(FileError) -> FileLock {
-        let fd = try SystemCall.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600)
+        // O_NONBLOCK: a FIFO at the name must not hang the open; it changes nothing for files.
+        let fd: Int32
+        do {
+            fd = try SystemCall.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode: 0o600)
+        } catch {
+            // A directory, a symbolic link or a socket: say so, as for the other kinds of non-file.
+            switch error {
+            case .isDirectory, .system(_, _, ELOOP), .system(_, _, ENXIO):
+                if let planted = try SecureFile.status(of: lockPath, followingSymlinks: false) {
+                    try checkTrusted(planted, path: lockPath)
+                }
+            default:
+                break
+            }
+            throw error
+        }
+        do {
+            try checkTrusted(FileStatus(try SystemCall.fstat(fd, path: lockPath)), path: lockPath)
+        } catch {
+            SystemCall.close(fd)
+            throw error
+        }
         let deadline = monotonicSeconds() + max(timeoutSeconds, 0)
         var pause: UInt32 = 1_000
         while true {
@@ -51,6 +77,37 @@ public final class FileLock: Sendable {
             usleep(pause)
             pause = min(pause * 2, 50_000)
         }
+    }
+
+    /// Ours (the real or effective user, which creates it) and private. A file of another user,
+    /// even root, is refused: we cannot know who holds it open. `fix` is a command.
+    private static func checkTrusted(_ status: FileStatus, path: String) throws(FileError) {
+        let quotedPath = shellQuoted(path)
+        let mine = status.ownerID == getuid() || status.ownerID == geteuid()
+        let remove = (mine ? "" : "sudo ") + (status.isDirectory ? "rmdir " : "rm ") + quotedPath
+        guard status.isRegularFile else {
+            let kind = status.isDirectory ? "a directory"
+                : status.isSymbolicLink ? "a symbolic link" : "not a regular file (a FIFO, socket or device)"
+            throw .untrustedFile(path: path, reason: "the lock file is \(kind)", fix: remove)
+        }
+        guard mine else {
+            throw .untrustedFile(
+                path: path,
+                reason: "the lock file is owned by another user (uid \(status.ownerID)), who could hold the lock forever",
+                fix: remove)
+        }
+        guard status.mode & 0o066 == 0 else {
+            let digits = String(status.mode, radix: 8)
+            throw .untrustedFile(
+                path: path,
+                reason: "the lock file can be opened by other users (mode \(String(repeating: "0", count: max(0, 4 - digits.count)) + digits))",
+                fix: "chmod 600 \(quotedPath)")
+        }
+    }
+
+    private static func shellQuoted(_ path: String) -> String {
+        let plain = !path.isEmpty && path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:@%".contains($0) }
+        return plain ? path : "'" + path.replacing("'", with: "'\\''") + "'"
     }
 
     /// Releases the lock; calling it again does nothing.

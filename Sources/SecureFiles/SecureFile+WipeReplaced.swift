@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 extension SecureFile {
     /// `writeAtomically` (same modes), and then the replaced file's bytes are overwritten in place.
@@ -8,30 +9,48 @@ extension SecureFile {
     /// After a rename the old inode has no name left, so `overwriteAndRemove` cannot reach it;
     /// this keeps a descriptor on it across the rename and overwrites it through that. Used when
     /// the old contents must not linger even encrypted: a cleared namespace (the key still opens
-    /// the rest) and a rekey (the old key may be the reason for it). A hard link to the old file
-    /// sees the overwrite too, which is the point.
+    /// the rest), a rekey (the old key may be the reason for it) and a forced re-creation. A hard
+    /// link to the old file sees the overwrite too, which is the point. A read-only file of ours
+    /// is overwritten as well (see `OverwritableFile`); the new file gets its original mode.
+    ///
+    /// With `onlyIfStartingWith`, a replaced file that is not a regular file starting with those
+    /// bytes is replaced without the overwrite (it is not ours to wipe); without it, anything but
+    /// a regular file is refused. A directory is always refused.
     ///
     /// If the replaced file cannot be opened for writing the call fails before anything changes.
-    /// If the overwrite itself fails after the rename, the new contents are in place and the
-    /// error says the wipe failed.
-    public static func writeAtomicallyWipingReplaced(_ bytes: [UInt8], to path: String, mode: UInt32? = nil) throws(FileError) {
+    /// `replaced` runs right after the rename, before the overwrite: if the overwrite then fails,
+    /// the new contents are in place and the caller knows it from having been called.
+    public static func writeAtomicallyWipingReplaced(
+        _ bytes: [UInt8], to path: String, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
+        replaced: () -> Void = {}
+    ) throws(FileError) {
         let target = try resolvingSymlink(path)
-        let old: Int32?
-        do {
-            old = try SystemCall.open(target, O_WRONLY | O_NOFOLLOW)
-        } catch .notFound {
-            old = nil
+        var old = try openForOverwrite(target)
+        defer { old?.close() }
+        if let file = old {
+            if file.status.isDirectory { throw .isDirectory(path: path) }
+            if let magic, !(try file.starts(with: magic)) {
+                file.close()
+                old = nil
+            } else {
+                try file.prepareToOverwrite()
+            }
         }
-        defer { if let old { SystemCall.close(old) } }
-        let replaced = try old.map { fd throws(FileError) in FileStatus(try SystemCall.fstat(fd, path: path)) }
-        if let replaced, !replaced.isRegularFile { throw .isDirectory(path: path) }
-        try writeAtomically(bytes, to: target, mode: mode)
-        guard let old, let replaced else { return }
-        try overwriteInPlace(old, size: replaced.size, path: path)
+        // The mode seen before `prepareToOverwrite` lent the owner a write bit.
+        try writeAtomically(bytes, to: target, mode: mode ?? old?.status.mode)
+        replaced()
+        try old?.overwrite()
     }
+
+    /// Test seam: in-place overwrites of these paths fail with EIO, as a failing disk would. A
+    /// failure after the rename is the one outcome of a wipe that a test cannot provoke for real.
+    static let failingOverwrites = Mutex<Set<String>>([])
 
     /// Random bytes then zeros over the first `size` bytes of an open file, each pass fsynced.
     static func overwriteInPlace(_ fd: Int32, size: Int, path: String) throws(FileError) {
+        if failingOverwrites.withLock({ $0.contains(path) }) {
+            throw .system(path: path, operation: "write", errno: EIO)
+        }
         for randomPass in [true, false] {
             var offset = 0
             var chunk = [UInt8](repeating: 0, count: min(max(size, 1), 64 << 10))

@@ -35,6 +35,8 @@ extension VaultError {
             self = .lockTimeout(path: vaultPath ?? path, seconds: seconds)
         case .system(let path, let operation, let errno):
             self = .io(path: path, operation: operation, errno: errno)
+        case .untrustedFile(let path, let reason, let fix):
+            self = .unsafePermissions(path: path, reason: reason, fix: fix)
         }
     }
 }

@@ -38,6 +38,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case permissionDenied(path: String)
     /// Rekey's re-encrypted vault did not decrypt to the same tokens; the old vault was kept.
     case rekeyVerificationFailed(path: String)
+    /// Rekey replaced the vault (it now opens with the new key only), but overwriting the old
+    /// file's bytes in place failed, so the old ciphertext may remain on disk.
+    case rekeyedButOldCopyNotWiped(path: String)
 
     /// The file the error is about.
     public var path: String {
@@ -47,7 +50,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
             .unsafePermissions(let path, _, _), .lockTimeout(let path, _), .missingKeyfile(let path),
             .invalidKeyfile(let path, _), .missingVault(let path), .alreadyExists(let path),
             .sameKey(let path), .invalidTokenData(let path, _), .io(let path, _, _),
-            .permissionDenied(let path), .rekeyVerificationFailed(let path):
+            .permissionDenied(let path), .rekeyVerificationFailed(let path), .rekeyedButOldCopyNotWiped(let path):
             return path
         }
     }
@@ -89,6 +92,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): permission denied"
         case .rekeyVerificationFailed(let path):
             return "\(path): the re-encrypted vault did not read back correctly; the old vault is unchanged"
+        case .rekeyedButOldCopyNotWiped(let path):
+            return "\(path): rekeyed, and the vault now opens with the new key only, but overwriting the old copy failed: the old key's ciphertext may remain on disk"
         }
     }
 }

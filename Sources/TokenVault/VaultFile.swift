@@ -27,10 +27,15 @@ struct VaultFile {
         }
     }
 
-    /// Atomic replace, then the replaced inode's bytes are overwritten in place.
-    func replaceWipingOld(with bytes: [UInt8], mode: UInt32? = nil) throws(VaultError) {
+    /// Atomic replace, then the replaced inode's bytes are overwritten in place. `replaced` runs
+    /// right after the rename, so a caller can tell a failed wipe from a failed replace.
+    /// `onlyIfAVault`: a replaced file that does not start with the vault magic is not wiped.
+    func replaceWipingOld(
+        with bytes: [UInt8], mode: UInt32? = nil, onlyIfAVault: Bool = false, replaced: () -> Void = {}
+    ) throws(VaultError) {
         try mappingFileErrors(role: .other) { () throws(FileError) in
-            try SecureFile.writeAtomicallyWipingReplaced(bytes, to: path, mode: mode)
+            try SecureFile.writeAtomicallyWipingReplaced(
+                bytes, to: path, mode: mode, onlyIfStartingWith: onlyIfAVault ? VaultFormat.magic : nil, replaced: replaced)
         }
     }
 
@@ -44,12 +49,17 @@ struct VaultFile {
     }
 
     /// Overwrites the vault in place, unlinks it, then unlinks the lock file (which the caller
-    /// holds: waiters notice the unlinked lock file and retry on a fresh one).
-    func wipeWithLockFile() throws(VaultError) {
+    /// holds: waiters notice the unlinked lock file and retry on a fresh one). `opened`: the
+    /// vault's write target, already opened (and checked) by the caller.
+    func wipeWithLockFile(opened: OverwritableFile? = nil) throws(VaultError) {
         let lockPath = try VaultLock.lockPath(forVault: path)
         try mappingFileErrors(role: .other) { () throws(FileError) in
             let target = try SecureFile.writeTarget(of: path)
-            try SecureFile.overwriteAndRemove(target)
+            if let opened {
+                try opened.overwriteAndRemove()
+            } else {
+                try SecureFile.overwriteAndRemove(target)
+            }
             if target != path {
                 // The symbolic link that named the vault would dangle, and a later write through
                 // a dangling link fails; clearing removes the name too.
@@ -60,11 +70,13 @@ struct VaultFile {
     }
 
     /// Overwrites and removes the temp files of writers that died mid-write (they hold whole
-    /// earlier versions of the vault). Call only while holding the vault's lock.
+    /// earlier versions of the vault). Call only while holding the vault's lock. A name that
+    /// merely looks like one (another name of some file, a directory, a link, a FIFO, a file of
+    /// another user, bytes that are not a vault's) is left alone: see `wipeLeftoverTempFile`.
     func wipeLeftoverTempFiles() throws(VaultError) {
         try mappingFileErrors(role: .other) { () throws(FileError) in
             for leftover in try SecureFile.leftoverTempFiles(besides: path) {
-                try SecureFile.overwriteAndRemove(leftover)
+                try SecureFile.wipeLeftoverTempFile(leftover, startingWith: VaultFormat.magic)
             }
         }
     }

@@ -26,9 +26,9 @@ enum VaultLock {
             // and removed by unlink (never renamed or linked into place), so a name that left
             // the inode can never come back to it: the name led there all along, including when
             // FileLock opened it.
-            let before = try mappingFileErrors(role: .other) { () throws(FileError) in
-                try SecureFile.openForReading(lockPath)
-            }
+            // `try?`: a lock file we cannot open to read (another user's, a socket) is refused by
+            // FileLock.acquire just below, with the reason and the fix.
+            let before = try? SecureFile.openForReading(lockPath)
             let lock = try mappingFileErrors(role: .other, vaultPath: vaultPath) { () throws(FileError) in
                 try FileLock.acquire(lockPath, timeoutSeconds: timeoutSeconds)
             }

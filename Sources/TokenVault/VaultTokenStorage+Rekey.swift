@@ -9,7 +9,8 @@ extension VaultTokenStorage {
     /// the key again from what the new header records (one more Argon2id run for a passphrase):
     /// a mistake anywhere in sealing would otherwise lock the owner out for good, after the old
     /// file is gone. The replaced file is then overwritten in place, since the old key may be
-    /// exactly what is no longer trusted. Afterwards this instance uses `newKey`.
+    /// exactly what is no longer trusted. Afterwards this instance uses `newKey`, also when only
+    /// that overwrite failed (`rekeyedButOldCopyNotWiped`: the vault is under the new key).
     ///
     /// `sameKey` when `newKey` is the key the vault already has: the same keyfile key, or the
     /// same passphrase with the Argon2id cost the header already records (the same passphrase
@@ -28,9 +29,21 @@ extension VaultTokenStorage {
             guard try verifier.decode(newBytes, path: path).namespaces == document.namespaces else {
                 throw VaultError.rekeyVerificationFailed(path: path)
             }
-            try file.replaceWipingOld(with: newBytes)
+            // Leftovers hold the old key's ciphertext too; wiped before the rename, so that every
+            // failure up to the rename leaves the vault as it was.
             try file.wipeLeftoverTempFiles()
-            adopt(newKey, codec: verifier)
+            var rekeyed = false
+            do {
+                try file.replaceWipingOld(with: newBytes) {
+                    // From the rename on, the vault opens with the new key only.
+                    adopt(newKey, codec: verifier)
+                    rekeyed = true
+                }
+            } catch {
+                // Not a plain I/O error: the rekey happened, only the old copy's wipe did not.
+                if rekeyed { throw VaultError.rekeyedButOldCopyNotWiped(path: path) }
+                throw error
+            }
         }
     }
 

@@ -46,7 +46,10 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     ///
     /// Without `force` the new file is published with link(2), which cannot replace anything.
     /// With `force` an existing file at the path is replaced (under the lock) whether or not
-    /// this key opens it, and the new vault is 0600 regardless of the old file's mode.
+    /// this key opens it (that is the point: a vault whose key is lost), and the new vault is
+    /// 0600 regardless of the old file's mode. A replaced vault (a file starting with the vault
+    /// magic, damaged or not) is overwritten in place, like rekey's, and dead writers' temp files
+    /// are wiped; any other file is only replaced. A directory is refused.
     public static func create(path: String, key: VaultKey, force: Bool = false) throws {
         try PermissionPolicy.checkDirectory(forWriting: path)
         let codec = VaultCodec(keyMaterial: try key.keyMaterial())
@@ -57,9 +60,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             return
         }
         try VaultLock.withLock(vaultPath: path, timeoutSeconds: 10) {
-            try mappingFileErrors(role: .other) { () throws(FileError) in
-                try SecureFile.writeAtomically(bytes, to: path, mode: 0o600)
-            }
+            try file.wipeLeftoverTempFiles()
+            try file.replaceWipingOld(with: bytes, mode: 0o600, onlyIfAVault: true)
         }
     }
 

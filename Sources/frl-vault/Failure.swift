@@ -138,6 +138,8 @@ struct Failure: Equatable {
             return Failure(.usage, message)
         case .io:
             return Failure(.ioError, message)
+        case .rekeyedButOldCopyNotWiped:
+            return Failure(.ioError, message, hint: "use the new key from now on; copies of the old file may still open with the old key")
         }
     }
 
@@ -167,6 +169,8 @@ struct Failure: Equatable {
         case .tooLarge: return Failure(.dataError, message)
         case .lockTimeout: return Failure(.lockTimeout, message)
         case .system: return Failure(.ioError, message)
+        case .untrustedFile(let path, let reason, let fix):
+            return Failure(.configuration, "\(path): \(reason)", hint: "fix it with: \(fix)")
         }
     }
 

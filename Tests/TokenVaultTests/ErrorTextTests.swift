@@ -14,7 +14,7 @@ struct ErrorTextTests {
         .lockTimeout(path: path, seconds: 10), .missingKeyfile(path: path), .invalidKeyfile(path: path, reason: "x"),
         .missingVault(path: path), .alreadyExists(path: path), .sameKey(path: path),
         .invalidTokenData(path: path, reason: "x"), .io(path: path, operation: "fsync", errno: 5),
-        .permissionDenied(path: path), .rekeyVerificationFailed(path: path),
+        .permissionDenied(path: path), .rekeyVerificationFailed(path: path), .rekeyedButOldCopyNotWiped(path: path),
     ]
 
     @Test("every case is one line that names the file", arguments: everyCase)

@@ -86,17 +86,18 @@ struct ProcessTests {
         }
         #expect(statesSeen.count > 1)
         // Leftover temp files (killed between create and rename) hold ciphertext only; clearing
-        // wipes them with the vault.
+        // wipes them with the vault. (Held open rather than hard-linked: a file with a second
+        // name is not a leftover the wipe may touch.)
         let leftovers = place.directory.entries().filter { $0.hasPrefix(".tokens.vault.tmp-") }
-        let keptLinks = try leftovers.map { name in
-            let link = place.directory.file("kept" + name)
-            try hardLink(place.directory.file(name), link)
-            return (link, try #require(contents(of: link)))
+        let held = try leftovers.map { name in
+            let file = try HeldFile(place.directory.file(name))
+            return (file, file.contents())
         }
         try place.storage().clearTokens()
-        #expect(place.directory.entries().filter { !$0.hasPrefix("kept") } == ["vault.key"])
-        for (link, old) in keptLinks {
-            #expect(!sharesAnyRun(old, with: try #require(contents(of: link))))
+        #expect(place.directory.entries() == ["vault.key"])
+        for (file, old) in held {
+            let survived = sharesAnyRun(old, with: file.contents())
+            #expect(!survived, "old ciphertext survived")
         }
     }
 }

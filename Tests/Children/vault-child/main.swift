@@ -9,6 +9,10 @@
 //   vault-child keygen PATH UMASK                    sets the umask (octal), generates a keyfile
 //   vault-child check VAULT KEYFILE                  prints "state <k>" if the vault holds exactly
 //                                                    crashState(k), else fails (for tools/soak)
+//   vault-child clear VAULT KEYFILE                  clearTokens(), prints "done"
+//   vault-child rekey VAULT KEYFILE NEWKEYFILE       rekey to NEWKEYFILE, prints "done"
+//   vault-child as UID COMMAND ...                   runs COMMAND as UID (and GID UID) when started
+//                                                    as root, so that file permissions apply to it
 import Glibc
 import Tokens
 import TokenVault
@@ -36,7 +40,15 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "as", arguments.count > 2 {
+    guard let uid = UInt32(arguments[1]) else { fail("bad uid") }
+    // Root passes every permission check; the tests of read-only vaults need one that doesn't.
+    if getuid() == 0 {
+        guard setgroups(0, nil) == 0, setgid(uid) == 0, setuid(uid) == 0 else { fail("cannot become uid \(uid)") }
+    }
+    arguments.removeFirst(2)
+}
 guard let command = arguments.first else { fail("no command") }
 
 do {
@@ -83,6 +95,12 @@ do {
             fail("the vault holds no state that write-loop writes")
         }
         say("state \(k)")
+    case ("clear", 3):
+        try VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2])).clearTokens()
+        say("done")
+    case ("rekey", 4):
+        try VaultTokenStorage(path: arguments[1], key: .keyfile(path: arguments[2])).rekey(to: .keyfile(path: arguments[3]))
+        say("done")
     default:
         fail("unknown command or wrong arguments: \(arguments)")
     }
