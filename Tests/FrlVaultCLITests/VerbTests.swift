@@ -154,6 +154,22 @@ import Testing
         expectFailure(box.run(["clear", "--vault", box.vault, "--keyfile", key, "--yes"]), 66)
     }
 
+    @Test func clearWithoutKeyWipesOnlyAVaultFileOfOurs() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.importFixture(["--keyfile", key])
+        expectFailure(box.run(["clear", "--without-key", "--vault", box.vault], timeout: 20), 64, mentioning: ["confirmation"])
+        #expect(box.exists(box.vault))
+        let stranger = box.path("notes.txt")
+        box.write("not a vault, keep me", to: "notes.txt")
+        expectFailure(box.run(["clear", "--without-key", "--yes", "--vault", stranger]), 65)
+        #expect(box.exists(stranger))
+        // The key is gone: the vault can still be wiped, and nothing of it is left.
+        expectSuccess(box.run(["clear", "--without-key", "--yes", "--vault", box.vault]))
+        #expect(!box.exists(box.vault))
+        #expect(!box.exists(box.vault + ".lock"))
+    }
+
     @Test func helpDocumentsVerbsAndExitStatuses() {
         let box = Sandbox()
         let help = box.run(["--help"])

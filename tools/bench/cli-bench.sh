@@ -91,6 +91,7 @@ echo "### rekey (static)" >> results.md
 echo >> results.md
 printf 'first passphrase\n' > pass-a
 printf 'second passphrase\n' > pass-b
+chmod 600 pass-a pass-b
 "$STATIC" keygen key-b >/dev/null
 cp v5 pristine-keyfile.vault
 REKEY=(-n "keyfile -> keyfile (5 RS)" --prepare "cp pristine-keyfile.vault rk.vault" \
