@@ -29,24 +29,13 @@ public struct PKCE: Sendable, CustomStringConvertible, CustomDebugStringConverti
     /// alphabet.
     public init?(codeVerifier: String) {
         guard PKCE.verifierLengthRange.contains(codeVerifier.utf8.count),
-              codeVerifier.utf8.allSatisfy(PKCE.isVerifierByte) else { return nil }
+              codeVerifier.utf8.allSatisfy(FormEncoding.isUnreserved) else { return nil }
         self.codeVerifier = codeVerifier
         self.codeChallenge = PKCE.challenge(for: codeVerifier)
     }
 
     static func challenge(for verifier: String) -> String {
         Base64URL.encode(SHA256.hash(Array(verifier.utf8)))
-    }
-
-    private static func isVerifierByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 
     public var description: String { "PKCE(S256, verifier redacted)" }

@@ -38,20 +38,7 @@ extension ConfigParserTokenStorage {
         guard !section.isEmpty, !breaksLine, section != INIDocument.defaultSectionName else {
             throw .invalidSection(path: path, section: section)
         }
-        let document = try parse(bytes, path: path)
-        let flat: [String: String]
-        do {
-            flat = try document.items(of: section)
-        } catch {
-            throw .malformedINI(path: path, line: error.line, problem: error.problem)
-        }
-        do {
-            return try flatUnpack(flat)
-        } catch let error as TokenFormatError {
-            throw .invalidTokens(path: path, error: error)
-        } catch {
-            throw .invalidTokens(path: path, error: TokenFormatError(.unexpectedValues, resourceServer: nil))
-        }
+        return try tokens(in: try parse(bytes, path: path), section: section, path: path)
     }
 
     private static func parse(_ bytes: [UInt8], path: String) throws(TokenStorageError) -> INIDocument {

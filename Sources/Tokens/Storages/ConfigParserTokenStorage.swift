@@ -84,6 +84,11 @@ public struct ConfigParserTokenStorage: TokenStorage {
     }
 
     private func tokens(in document: INIDocument) throws(TokenStorageError) -> TokenMap {
+        try Self.tokens(in: document, section: section, path: path)
+    }
+
+    /// The token map in `section` of a parsed file, with errors naming `path`.
+    static func tokens(in document: INIDocument, section: String, path: String) throws(TokenStorageError) -> TokenMap {
         let flat: [String: String]
         do {
             flat = try document.items(of: section)
