@@ -9,7 +9,7 @@ enum PythonFormats {
         case json, cfg
     }
 
-    static func json(_ tokens: TokenMap) -> String {
+    static func json(_ tokens: TokenMap) -> OutputBytes {
         JSONValue.object(tokens.mapValues(tokenSetValue)).rendered()
     }
 

@@ -34,8 +34,11 @@ enum TokenReport {
     }
 
     /// `2024-05-01T12:00:00Z (in 3h 2m)` or `... (expired 2d ago)`.
-    static func expiryText(_ set: TokenSet, now: Int) -> String {
-        "\(TimeText.iso8601(set.expiresAtSeconds)) (\(TimeText.relative(expiresAt: set.expiresAtSeconds, now: now)))"
+    static func writeExpiry(_ set: TokenSet, now: Int, to output: inout OutputBytes) {
+        TimeText.writeISO8601(set.expiresAtSeconds, to: &output)
+        output.append(" (")
+        TimeText.writeRelative(expiresAt: set.expiresAtSeconds, now: now, to: &output)
+        output.append(")\n")
     }
 
     static func kdfValue(_ info: VaultInfo) -> JSONValue {
@@ -64,13 +67,26 @@ enum TokenReport {
 
     /// Aligned `label  value` lines for a terminal, control characters in values made
     /// visible. Labels are ASCII, so UTF-8 length is their width.
-    static func table(_ rows: [(String, String)], indent: Int) -> String {
+    static func table(_ rows: [(String, String)], indent: Int, to output: inout OutputBytes) {
         let width = rows.map(\.0.utf8.count).max() ?? 0
-        var output = ""
         for (label, value) in rows {
-            output += String(repeating: " ", count: indent) + label
-            output += String(repeating: " ", count: width - label.utf8.count + 2) + TerminalText.printable(value) + "\n"
+            writeLabel(label, width: width, indent: indent, to: &output)
+            TerminalText.write(value, to: &output)
+            output.append(byte: UInt8(ascii: "\n"))
         }
-        return output
+    }
+
+    /// The start of one `table` row, for rows whose value is written straight into the
+    /// output (a thousand token sets' worth of row arrays and value Strings was a hot spot).
+    static func writeLabel(_ label: StaticString, width: Int, indent: Int, to output: inout OutputBytes) {
+        output.append(spaces: indent)
+        output.append(label)
+        output.append(spaces: width - label.utf8CodeUnitCount + 2)
+    }
+
+    static func writeLabel(_ label: String, width: Int, indent: Int, to output: inout OutputBytes) {
+        output.append(spaces: indent)
+        output.append(label)
+        output.append(spaces: width - label.utf8.count + 2)
     }
 }
