@@ -4,8 +4,7 @@
 /// for byte what the Python library would have written for the same sorted map.
 indirect enum JSONValue {
     case object([String: JSONValue])
-    /// Members in the given order: the export's token sets keep the field order the Python
-    /// library writes (globus-sdk's), so the output is the same bytes.
+    /// Members in the given order (what `.object` writes once it has sorted its keys).
     case orderedObject([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -26,16 +25,14 @@ indirect enum JSONValue {
     private func write(to output: inout OutputBytes, indent: Int) {
         switch self {
         case .object(let members):
-            // UTF-8 byte order is code point order, and comparing bytes skips the scalar
-            // decoding that made sorting a thousand keys show up in profiles.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = OutputBytes.jsonOrder(members)
             JSONValue.orderedObject(keys.map { ($0, members[$0]!) }).write(to: &output, indent: indent)
         case .orderedObject(let members):
             if members.isEmpty { output.append("{}"); return }
             output.append("{\n")
             for (index, (key, value)) in members.enumerated() {
                 output.append(spaces: indent + 2)
-                Self.writeString(key, to: &output)
+                output.appendJSONString(key)
                 output.append(": ")
                 value.write(to: &output, indent: indent + 2)
                 output.append(index == members.count - 1 ? "\n" : ",\n")
@@ -52,22 +49,15 @@ indirect enum JSONValue {
             }
             output.append(spaces: indent)
             output.append(byte: UInt8(ascii: "]"))
-        case .string(let text): Self.writeString(text, to: &output)
+        case .string(let text): output.appendJSONString(text)
         case .integer(let number): output.append(decimal: number)
         case .bool(let flag): output.append(flag ? "true" : "false")
         case .null: output.append("null")
         }
     }
 
-    private static func writeString(_ text: String, to output: inout OutputBytes) {
+    fileprivate static func writeString(_ text: String, to output: inout OutputBytes) {
         output.append(byte: UInt8(ascii: "\""))
-        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
-        // nothing to escape: copy it whole instead of scalar by scalar.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
-            output.append(text)
-            output.append(byte: UInt8(ascii: "\""))
-            return
-        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output.append("\\\"")
@@ -94,5 +84,48 @@ indirect enum JSONValue {
         for shift in stride(from: 12, through: 0, by: -4) {
             output.append(byte: digits.utf8Start[Int(unit >> UInt16(shift)) & 0xF])
         }
+    }
+}
+
+/// The JSON layout above written straight from the data, for the reports over every token
+/// set: building a `JSONValue` tree of a thousand sets and freeing it again cost more than
+/// writing the text.
+extension OutputBytes {
+    /// A JSON string literal with Python's escapes.
+    mutating func appendJSONString(_ text: String) {
+        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
+        // nothing to escape: check and copy it as one buffer instead of scalar by scalar.
+        var text = text
+        let copied = text.withUTF8 { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte > 0x7E || byte == 0x22 || byte == 0x5C { return false }
+            append(byte: UInt8(ascii: "\""))
+            append(bytesOf: buffer)
+            append(byte: UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONValue.writeString(text, to: &self) }
+    }
+
+    /// An object whose members are written by `member` (given each key and the member's
+    /// indent), laid out as `JSONValue.orderedObject`.
+    mutating func appendJSONObject(keys: [String], indent: Int, member: (String, Int, inout OutputBytes) -> Void) {
+        if keys.isEmpty { append("{}"); return }
+        append("{\n")
+        for (index, key) in keys.enumerated() {
+            append(spaces: indent + 2)
+            appendJSONString(key)
+            append(": ")
+            member(key, indent + 2, &self)
+            append(index == keys.count - 1 ? "\n" : ",\n")
+        }
+        append(spaces: indent)
+        append(byte: UInt8(ascii: "}"))
+    }
+
+    /// Keys in the order `JSONValue.object` writes them: code point order, which is UTF-8
+    /// byte order, and comparing bytes skips the scalar decoding that made sorting a
+    /// thousand keys show up in profiles.
+    static func jsonOrder<Value>(_ dictionary: [String: Value]) -> [String] {
+        dictionary.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }

@@ -17,6 +17,10 @@ struct OutputBytes {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(bytesOf buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
+    }
+
     mutating func append(byte: UInt8) {
         bytes.append(byte)
     }

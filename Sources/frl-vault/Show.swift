@@ -36,14 +36,25 @@ struct Show: ParsableCommand {
         return shown
     }
 
+    /// What `JSONValue.object` would render for the path, the flag and every visible set,
+    /// written without building the tree.
     private func jsonText(_ path: String, _ namespaces: [String: TokenMap]) -> OutputBytes {
-        JSONValue.object([
-            "path": .string(path),
-            "revealed": .bool(reveal),
-            "namespaces": .object(namespaces.mapValues { map in
-                .object(map.mapValues { .object(Dictionary(uniqueKeysWithValues: PythonFormats.tokenSetFields(visible($0)))) })
-            }),
-        ]).rendered()
+        var output = OutputBytes(reservingCapacity: 1 << 16)
+        output.appendJSONObject(keys: ["namespaces", "path", "revealed"], indent: 0) { key, indent, output in
+            switch key {
+            case "namespaces":
+                output.appendJSONObject(keys: OutputBytes.jsonOrder(namespaces), indent: indent) { name, indent, output in
+                    let map = namespaces[name]!
+                    output.appendJSONObject(keys: OutputBytes.jsonOrder(map), indent: indent) { resourceServer, indent, output in
+                        PythonFormats.writeTokenSet(visible(map[resourceServer]!), fieldsSorted: true, indent: indent, to: &output)
+                    }
+                }
+            case "path": output.appendJSONString(path)
+            default: output.append(reveal ? "true" : "false")
+            }
+        }
+        output.append(byte: UInt8(ascii: "\n"))
+        return output
     }
 
     private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> OutputBytes {

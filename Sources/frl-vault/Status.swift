@@ -80,11 +80,7 @@ struct Status: ParsableCommand {
         TerminalText.write(resourceServer, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("scopes", width: width, indent: 4, to: &output)
-        // Joining with spaces and then escaping is escaping each scope: a space is no control.
-        for (index, scope) in TokenReport.scopes(of: set).enumerated() {
-            if index > 0 { output.append(byte: UInt8(ascii: " ")) }
-            TerminalText.write(scope, to: &output)
-        }
+        TokenReport.writeScopes(of: set, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
         TokenReport.writeExpiry(set, now: now, to: &output)

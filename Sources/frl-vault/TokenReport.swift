@@ -15,6 +15,44 @@ enum TokenReport {
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `scopes(of: set).joined(separator: " ")` made printable, appended without the array
+    /// of Strings in between (it was a third of `status`'s per-row work).
+    static func writeScopes(of set: TokenSet, to output: inout OutputBytes) {
+        var scope = set.scope
+        let written = scope.withUTF8 { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            var pendingSeparator = false
+            var first = true
+            for byte in bytes {
+                if (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) {
+                    pendingSeparator = true
+                    continue
+                }
+                if pendingSeparator && !first { output.append(byte: UInt8(ascii: " ")) }
+                pendingSeparator = false
+                first = false
+                if byte < 0x20 || byte == 0x7F {
+                    // TerminalText's `\xHH` for the controls that are not whitespace.
+                    output.append("\\x")
+                    output.append(byte: hexDigit(byte >> 4))
+                    output.append(byte: hexDigit(byte & 0xF))
+                } else {
+                    output.append(byte: byte)
+                }
+            }
+            return true
+        }
+        guard !written else { return }
+        for (index, each) in scopes(of: set).enumerated() {
+            if index > 0 { output.append(byte: UInt8(ascii: " ")) }
+            TerminalText.write(each, to: &output)
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
     static func hasRefreshToken(_ set: TokenSet) -> Bool {
         guard let refresh = set.refreshToken else { return false }
         return !refresh.isEmpty
