@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON value written the same way every time: keys sorted (or in a fixed order), two-space indent, the
 /// separators and escapes of Python's `json.dump(obj, indent=2)` (non-ASCII as \uXXXX, "/"
 /// left alone). Stable output is part of the `--json` contract, and the export is then byte
@@ -126,6 +130,22 @@ extension OutputBytes {
     /// byte order, and comparing bytes skips the scalar decoding that made sorting a
     /// thousand keys show up in profiles.
     static func jsonOrder<Value>(_ dictionary: [String: Value]) -> [String] {
-        dictionary.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        dictionary.keys.sorted(by: precedesInCodePointOrder)
+    }
+
+    /// Byte comparison of the two strings' UTF-8 with memcmp where both are contiguous (the
+    /// generic `lexicographicallyPrecedes` walked the views a byte at a time).
+    static func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
+        let fast = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes -> Bool in
+                let common = min(leftBytes.count, rightBytes.count)
+                if common > 0, let leftStart = leftBytes.baseAddress, let rightStart = rightBytes.baseAddress {
+                    let order = memcmp(leftStart, rightStart, common)
+                    if order != 0 { return order < 0 }
+                }
+                return leftBytes.count < rightBytes.count
+            }
+        }
+        return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 }

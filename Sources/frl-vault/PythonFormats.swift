@@ -36,7 +36,7 @@ enum PythonFormats {
     }
 
     private static let fieldNames = ["scope", "access_token", "refresh_token", "token_type", "expires_at_seconds", "resource_server"]
-    private static let sortedFieldNames = fieldNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    private static let sortedFieldNames = fieldNames.sorted(by: OutputBytes.precedesInCodePointOrder)
 
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are
