@@ -1,11 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON value written the same way every time: keys sorted (or in a fixed order), two-space indent, the
 /// separators and escapes of Python's `json.dump(obj, indent=2)` (non-ASCII as \uXXXX, "/"
 /// left alone). Stable output is part of the `--json` contract, and the export is then byte
 /// for byte what the Python library would have written for the same sorted map.
 indirect enum JSONValue {
     case object([String: JSONValue])
-    /// Members in the given order: the export's token sets keep the field order the Python
-    /// library writes (globus-sdk's), so the output is the same bytes.
+    /// Members in the given order (what `.object` writes once it has sorted its keys).
     case orderedObject([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -15,75 +18,134 @@ indirect enum JSONValue {
 
     static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
-    /// The text, with a final newline.
-    func rendered() -> String {
-        var output = ""
+    /// The text, with a final newline, as bytes ready for one write.
+    func rendered() -> OutputBytes {
+        var output = OutputBytes(reservingCapacity: 1 << 16)
         write(to: &output, indent: 0)
-        output += "\n"
+        output.append(byte: UInt8(ascii: "\n"))
         return output
     }
 
-    private func write(to output: inout String, indent: Int) {
+    private func write(to output: inout OutputBytes, indent: Int) {
         switch self {
         case .object(let members):
-            let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            let keys = OutputBytes.jsonOrder(members)
             JSONValue.orderedObject(keys.map { ($0, members[$0]!) }).write(to: &output, indent: indent)
         case .orderedObject(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{\n"
+            if members.isEmpty { output.append("{}"); return }
+            output.append("{\n")
             for (index, (key, value)) in members.enumerated() {
-                output += String(repeating: " ", count: indent + 2)
-                Self.writeString(key, to: &output)
-                output += ": "
+                output.append(spaces: indent + 2)
+                output.appendJSONString(key)
+                output.append(": ")
                 value.write(to: &output, indent: indent + 2)
-                output += index == members.count - 1 ? "\n" : ",\n"
+                output.append(index == members.count - 1 ? "\n" : ",\n")
             }
-            output += String(repeating: " ", count: indent) + "}"
+            output.append(spaces: indent)
+            output.append(byte: UInt8(ascii: "}"))
         case .array(let elements):
-            if elements.isEmpty { output += "[]"; return }
-            output += "[\n"
+            if elements.isEmpty { output.append("[]"); return }
+            output.append("[\n")
             for (index, element) in elements.enumerated() {
-                output += String(repeating: " ", count: indent + 2)
+                output.append(spaces: indent + 2)
                 element.write(to: &output, indent: indent + 2)
-                output += index == elements.count - 1 ? "\n" : ",\n"
+                output.append(index == elements.count - 1 ? "\n" : ",\n")
             }
-            output += String(repeating: " ", count: indent) + "]"
-        case .string(let text): Self.writeString(text, to: &output)
-        case .integer(let number): output += String(number)
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .null: output += "null"
+            output.append(spaces: indent)
+            output.append(byte: UInt8(ascii: "]"))
+        case .string(let text): output.appendJSONString(text)
+        case .integer(let number): output.append(decimal: number)
+        case .bool(let flag): output.append(flag ? "true" : "false")
+        case .null: output.append("null")
         }
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
-        // nothing to escape: copy it whole instead of scalar by scalar.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }) {
-            output += "\""
-            output += text
-            output += "\""
-            return
-        }
-        output += "\""
+    fileprivate static func writeString(_ text: String, to output: inout OutputBytes) {
+        output.append(byte: UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case " "..."~": output.unicodeScalars.append(scalar)
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case "\u{08}": output.append("\\b")
+            case "\u{0C}": output.append("\\f")
+            case " "..."~": output.append(byte: UInt8(scalar.value))
             default:
-                for unit in String(scalar).utf16 { output += "\\u" + hex4(unit) }
+                for unit in String(scalar).utf16 {
+                    output.append("\\u")
+                    writeHex4(unit, to: &output)
+                }
             }
         }
-        output += "\""
+        output.append(byte: UInt8(ascii: "\""))
     }
 
-    private static func hex4(_ unit: UInt16) -> String {
-        let digits = String(unit, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
+    /// Lower-case, as Python writes `\uXXXX`.
+    private static func writeHex4(_ unit: UInt16, to output: inout OutputBytes) {
+        let digits: StaticString = "0123456789abcdef"
+        for shift in stride(from: 12, through: 0, by: -4) {
+            output.append(byte: digits.utf8Start[Int(unit >> UInt16(shift)) & 0xF])
+        }
+    }
+}
+
+/// The JSON layout above written straight from the data, for the reports over every token
+/// set: building a `JSONValue` tree of a thousand sets and freeing it again cost more than
+/// writing the text.
+extension OutputBytes {
+    /// A JSON string literal with Python's escapes.
+    mutating func appendJSONString(_ text: String) {
+        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
+        // nothing to escape: check and copy it as one buffer instead of scalar by scalar.
+        var text = text
+        let copied = text.withUTF8 { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte > 0x7E || byte == 0x22 || byte == 0x5C { return false }
+            append(byte: UInt8(ascii: "\""))
+            append(bytesOf: buffer)
+            append(byte: UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONValue.writeString(text, to: &self) }
+    }
+
+    /// An object whose members are written by `member` (given each key and the member's
+    /// indent), laid out as `JSONValue.orderedObject`.
+    mutating func appendJSONObject(keys: [String], indent: Int, member: (String, Int, inout OutputBytes) -> Void) {
+        if keys.isEmpty { append("{}"); return }
+        append("{\n")
+        for (index, key) in keys.enumerated() {
+            append(spaces: indent + 2)
+            appendJSONString(key)
+            append(": ")
+            member(key, indent + 2, &self)
+            append(index == keys.count - 1 ? "\n" : ",\n")
+        }
+        append(spaces: indent)
+        append(byte: UInt8(ascii: "}"))
+    }
+
+    /// Keys in the order `JSONValue.object` writes them: code point order, which is UTF-8
+    /// byte order, and comparing bytes skips the scalar decoding that made sorting a
+    /// thousand keys show up in profiles.
+    static func jsonOrder<Value>(_ dictionary: [String: Value]) -> [String] {
+        dictionary.keys.sorted(by: precedesInCodePointOrder)
+    }
+
+    /// Byte comparison of the two strings' UTF-8 with memcmp where both are contiguous (the
+    /// generic `lexicographicallyPrecedes` walked the views a byte at a time).
+    static func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
+        let fast = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes -> Bool in
+                let common = min(leftBytes.count, rightBytes.count)
+                if common > 0, let leftStart = leftBytes.baseAddress, let rightStart = rightBytes.baseAddress {
+                    let order = memcmp(leftStart, rightStart, common)
+                    if order != 0 { return order < 0 }
+                }
+                return leftBytes.count < rightBytes.count
+            }
+        }
+        return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 }

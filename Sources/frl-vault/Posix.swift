@@ -28,21 +28,27 @@ enum Posix {
 
     static func writeStandardOutput(_ text: String) { writeAll(STDOUT_FILENO, text) }
     static func writeStandardError(_ text: String) { writeAll(STDERR_FILENO, text) }
+    static func writeStandardOutput(_ output: OutputBytes) {
+        output.bytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
+    }
 
     /// One `write` loop rather than stdio, so output is never left in a buffer when the
     /// process exits and partial writes to pipes are finished.
     static func writeAll(_ fd: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
+        text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) {
+        guard let start = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, start + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += written
         }
     }
 

@@ -9,23 +9,34 @@ enum PythonFormats {
         case json, cfg
     }
 
-    static func json(_ tokens: TokenMap) -> String {
-        JSONValue.object(tokens.mapValues(tokenSetValue)).rendered()
+    static func json(_ tokens: TokenMap) -> OutputBytes {
+        var output = OutputBytes(reservingCapacity: tokens.count * 512 + 64)
+        output.appendJSONObject(keys: OutputBytes.jsonOrder(tokens), indent: 0) { resourceServer, indent, output in
+            writeTokenSet(tokens[resourceServer]!, fieldsSorted: false, indent: indent, to: &output)
+        }
+        output.append(byte: UInt8(ascii: "\n"))
+        return output
     }
 
-    /// The fields in globus-sdk's order, which is what Python's json.dump preserves.
-    static func tokenSetFields(_ set: TokenSet) -> [(String, JSONValue)] {
-        [
-            ("scope", .string(set.scope)),
-            ("access_token", .string(set.accessToken)),
-            ("refresh_token", .optional(set.refreshToken)),
-            ("token_type", .string(set.tokenType)),
-            ("expires_at_seconds", .integer(set.expiresAtSeconds)),
-            ("resource_server", .string(set.resourceServer)),
-        ]
+    /// One token set as JSON: the fields in globus-sdk's order, which is what Python's
+    /// json.dump preserves (`export`), or sorted as `JSONValue.object` sorts keys (`show --json`).
+    static func writeTokenSet(_ set: TokenSet, fieldsSorted: Bool, indent: Int, to output: inout OutputBytes) {
+        let fields = fieldsSorted ? sortedFieldNames : fieldNames
+        output.appendJSONObject(keys: fields, indent: indent) { field, _, output in
+            switch field {
+            case "scope": output.appendJSONString(set.scope)
+            case "access_token": output.appendJSONString(set.accessToken)
+            case "refresh_token":
+                if let refresh = set.refreshToken { output.appendJSONString(refresh) } else { output.append("null") }
+            case "token_type": output.appendJSONString(set.tokenType)
+            case "expires_at_seconds": output.append(decimal: set.expiresAtSeconds)
+            default: output.appendJSONString(set.resourceServer)
+            }
+        }
     }
 
-    static func tokenSetValue(_ set: TokenSet) -> JSONValue { .orderedObject(tokenSetFields(set)) }
+    private static let fieldNames = ["scope", "access_token", "refresh_token", "token_type", "expires_at_seconds", "resource_server"]
+    private static let sortedFieldNames = fieldNames.sorted(by: OutputBytes.precedesInCodePointOrder)
 
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are

@@ -36,34 +36,63 @@ struct Show: ParsableCommand {
         return shown
     }
 
-    private func jsonText(_ path: String, _ namespaces: [String: TokenMap]) -> String {
-        JSONValue.object([
-            "path": .string(path),
-            "revealed": .bool(reveal),
-            "namespaces": .object(namespaces.mapValues { map in
-                .object(map.mapValues { .object(Dictionary(uniqueKeysWithValues: PythonFormats.tokenSetFields(visible($0)))) })
-            }),
-        ]).rendered()
+    /// What `JSONValue.object` would render for the path, the flag and every visible set,
+    /// written without building the tree.
+    private func jsonText(_ path: String, _ namespaces: [String: TokenMap]) -> OutputBytes {
+        var output = OutputBytes(reservingCapacity: 1 << 16)
+        output.appendJSONObject(keys: ["namespaces", "path", "revealed"], indent: 0) { key, indent, output in
+            switch key {
+            case "namespaces":
+                output.appendJSONObject(keys: OutputBytes.jsonOrder(namespaces), indent: indent) { name, indent, output in
+                    let map = namespaces[name]!
+                    output.appendJSONObject(keys: OutputBytes.jsonOrder(map), indent: indent) { resourceServer, indent, output in
+                        PythonFormats.writeTokenSet(visible(map[resourceServer]!), fieldsSorted: true, indent: indent, to: &output)
+                    }
+                }
+            case "path": output.appendJSONString(path)
+            default: output.append(reveal ? "true" : "false")
+            }
+        }
+        output.append(byte: UInt8(ascii: "\n"))
+        return output
     }
 
-    private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> String {
-        var output = "vault \(TerminalText.printable(path))\n"
-        if namespaces.isEmpty { output += "no token sets\n" }
+    private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> OutputBytes {
+        var output = OutputBytes(reservingCapacity: 1 << 16)
+        output.append("vault ")
+        TerminalText.write(path, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
+        if namespaces.isEmpty { output.append("no token sets\n") }
         for name in namespaces.keys.sorted() {
             let map = namespaces[name]!
-            output += "namespace \(TerminalText.printable(name))\n"
+            output.append("namespace ")
+            TerminalText.write(name, to: &output)
+            output.append(byte: UInt8(ascii: "\n"))
             for resourceServer in map.keys.sorted() {
-                let set = visible(map[resourceServer]!)
-                output += "  \(TerminalText.printable(resourceServer))\n"
-                output += TokenReport.table([
-                    ("scope", set.scope),
-                    ("access_token", set.accessToken),
-                    ("refresh_token", set.refreshToken ?? "(none)"),
-                    ("token_type", set.tokenType),
-                    ("expires", TokenReport.expiryText(set, now: now)),
-                ], indent: 4)
+                writeTokenSet(resourceServer, visible(map[resourceServer]!), now, to: &output)
             }
         }
         return output
+    }
+
+    /// One token set's rows, laid out as `TokenReport.table` would lay them out.
+    private func writeTokenSet(_ resourceServer: String, _ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
+        let width = "refresh_token".utf8.count
+        output.append("  ")
+        TerminalText.write(resourceServer, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
+        let rows: [(StaticString, String)] = [
+            ("scope", set.scope),
+            ("access_token", set.accessToken),
+            ("refresh_token", set.refreshToken ?? "(none)"),
+            ("token_type", set.tokenType),
+        ]
+        for (label, value) in rows {
+            TokenReport.writeLabel(label, width: width, indent: 4, to: &output)
+            TerminalText.write(value, to: &output)
+            output.append(byte: UInt8(ascii: "\n"))
+        }
+        TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
+        TokenReport.writeExpiry(set, now: now, to: &output)
     }
 }

@@ -31,7 +31,7 @@ struct Status: ParsableCommand {
         Posix.writeStandardOutput(json ? jsonText(path, info, namespaces, now) : text(path, info, namespaces, now))
     }
 
-    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> String {
+    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> OutputBytes {
         let contents: JSONValue = namespaces.map { maps in
             .object(maps.mapValues { map in .object(map.mapValues { TokenReport.summaryValue($0, now: now) }) })
         } ?? .null
@@ -46,30 +46,45 @@ struct Status: ParsableCommand {
         ]).rendered()
     }
 
-    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> String {
-        var output = TokenReport.table([
+    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> OutputBytes {
+        var output = OutputBytes(reservingCapacity: 1 << 16)
+        TokenReport.table([
             ("vault", path),
             ("format", "version \(info.formatVersion)"),
             ("key", TokenReport.kdfText(info)),
             ("size", "\(info.fileSize) bytes"),
-        ], indent: 0)
+        ], indent: 0, to: &output)
         guard let namespaces else {
-            return output + "(contents not shown: no key given)\n"
+            output.append("(contents not shown: no key given)\n")
+            return output
         }
-        if namespaces.isEmpty { output += "no token sets\n" }
+        if namespaces.isEmpty { output.append("no token sets\n") }
         for name in namespaces.keys.sorted() {
             let map = namespaces[name]!
-            output += "namespace \(TerminalText.printable(name)): \(map.count) resource server\(map.count == 1 ? "" : "s")\n"
+            output.append("namespace ")
+            TerminalText.write(name, to: &output)
+            output.append(": ")
+            output.append(decimal: map.count)
+            output.append(map.count == 1 ? " resource server\n" : " resource servers\n")
             for resourceServer in map.keys.sorted() {
-                let set = map[resourceServer]!
-                output += "  \(TerminalText.printable(resourceServer))\n"
-                output += TokenReport.table([
-                    ("scopes", TokenReport.scopes(of: set).joined(separator: " ")),
-                    ("expires", TokenReport.expiryText(set, now: now)),
-                    ("refresh", TokenReport.hasRefreshToken(set) ? "yes" : "no"),
-                ], indent: 4)
+                writeSummary(of: resourceServer, map[resourceServer]!, now, to: &output)
             }
         }
         return output
+    }
+
+    /// One token set's rows, laid out as `TokenReport.table` would lay them out.
+    private func writeSummary(of resourceServer: String, _ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
+        let width = "refresh".utf8.count
+        output.append("  ")
+        TerminalText.write(resourceServer, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("scopes", width: width, indent: 4, to: &output)
+        TokenReport.writeScopes(of: set, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
+        TokenReport.writeExpiry(set, now: now, to: &output)
+        TokenReport.writeLabel("refresh", width: width, indent: 4, to: &output)
+        output.append(TokenReport.hasRefreshToken(set) ? "yes\n" : "no\n")
     }
 }

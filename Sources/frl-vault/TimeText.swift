@@ -3,6 +3,14 @@ enum TimeText {
     /// `2024-05-01T12:00:00Z`. Computed from the epoch seconds directly (days to civil date),
     /// which keeps the CLI off Foundation's calendar machinery.
     static func iso8601(_ epochSeconds: Int) -> String {
+        var output = OutputBytes()
+        writeISO8601(epochSeconds, to: &output)
+        return output.text
+    }
+
+    /// `iso8601` appended to a report being built, with no String in between (a thousand
+    /// rows each formatting a date was a hot spot).
+    static func writeISO8601(_ epochSeconds: Int, to output: inout OutputBytes) {
         // Floor division by remainder, not by `epochSeconds - 86_399`, which overflows near
         // Int.min: every Int the token format accepts must print.
         var days = epochSeconds / 86_400
@@ -12,16 +20,39 @@ enum TimeText {
             secondsOfDay += 86_400
         }
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-            + "\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
+        output.append(decimal: year, minimumDigits: 4)
+        output.append(byte: UInt8(ascii: "-"))
+        output.append(decimal: month, minimumDigits: 2)
+        output.append(byte: UInt8(ascii: "-"))
+        output.append(decimal: day, minimumDigits: 2)
+        output.append(byte: UInt8(ascii: "T"))
+        output.append(decimal: secondsOfDay / 3600, minimumDigits: 2)
+        output.append(byte: UInt8(ascii: ":"))
+        output.append(decimal: secondsOfDay % 3600 / 60, minimumDigits: 2)
+        output.append(byte: UInt8(ascii: ":"))
+        output.append(decimal: secondsOfDay % 60, minimumDigits: 2)
+        output.append(byte: UInt8(ascii: "Z"))
     }
 
     /// "in 1h 5m", "expired 3d 2h ago", "expired just now".
     static func relative(expiresAt: Int, now: Int) -> String {
+        var output = OutputBytes()
+        writeRelative(expiresAt: expiresAt, now: now, to: &output)
+        return output.text
+    }
+
+    static func writeRelative(expiresAt: Int, now: Int, to output: inout OutputBytes) {
         let delta = secondsBetween(now, expiresAt)
-        if delta > 0 { return "in \(duration(delta))" }
-        if delta == 0 { return "expired just now" }
-        return "expired \(duration(delta == .min ? .max : -delta)) ago"
+        if delta > 0 {
+            output.append("in ")
+            writeDuration(delta, to: &output)
+        } else if delta == 0 {
+            output.append("expired just now")
+        } else {
+            output.append("expired ")
+            writeDuration(delta == .min ? .max : -delta, to: &output)
+            output.append(" ago")
+        }
     }
 
     /// `end - start`, clamped to Int's range instead of trapping (expiry times come from
@@ -34,16 +65,27 @@ enum TimeText {
 
     /// The two largest units: "2d 3h", "4h 10m", "5m 2s", "40s".
     static func duration(_ seconds: Int) -> String {
-        let units: [(String, Int)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
-        var parts: [String] = []
-        var rest = seconds
-        for (name, size) in units where rest >= size || (name == "s" && parts.isEmpty) {
-            parts.append("\(rest / size)\(name)")
-            rest %= size
-            if parts.count == 2 { break }
-        }
-        return parts.joined(separator: " ")
+        var output = OutputBytes()
+        writeDuration(seconds, to: &output)
+        return output.text
     }
+
+    static func writeDuration(_ seconds: Int, to output: inout OutputBytes) {
+        var written = 0
+        var rest = seconds
+        for (name, size) in durationUnits where rest >= size || (size == 1 && written == 0) {
+            if written > 0 { output.append(byte: UInt8(ascii: " ")) }
+            output.append(decimal: rest / size)
+            output.append(byte: name)
+            rest %= size
+            written += 1
+            if written == 2 { break }
+        }
+    }
+
+    private static let durationUnits: [(UInt8, Int)] = [
+        (UInt8(ascii: "d"), 86_400), (UInt8(ascii: "h"), 3600), (UInt8(ascii: "m"), 60), (UInt8(ascii: "s"), 1),
+    ]
 
     /// Proleptic Gregorian date from days since 1970-01-01 (the well-known era algorithm).
     private static func civilDate(daysSinceEpoch: Int) -> (Int, Int, Int) {
@@ -57,11 +99,5 @@ enum TimeText {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day)
-    }
-
-    private static func pad(_ number: Int, _ width: Int) -> String {
-        let digits = String(abs(number))
-        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
-        return number < 0 ? "-" + padded : padded
     }
 }

@@ -15,6 +15,44 @@ enum TokenReport {
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `scopes(of: set).joined(separator: " ")` made printable, appended without the array
+    /// of Strings in between (it was a third of `status`'s per-row work).
+    static func writeScopes(of set: TokenSet, to output: inout OutputBytes) {
+        var scope = set.scope
+        let written = scope.withUTF8 { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            var pendingSeparator = false
+            var first = true
+            for byte in bytes {
+                if (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) {
+                    pendingSeparator = true
+                    continue
+                }
+                if pendingSeparator && !first { output.append(byte: UInt8(ascii: " ")) }
+                pendingSeparator = false
+                first = false
+                if byte < 0x20 || byte == 0x7F {
+                    // TerminalText's `\xHH` for the controls that are not whitespace.
+                    output.append("\\x")
+                    output.append(byte: hexDigit(byte >> 4))
+                    output.append(byte: hexDigit(byte & 0xF))
+                } else {
+                    output.append(byte: byte)
+                }
+            }
+            return true
+        }
+        guard !written else { return }
+        for (index, each) in scopes(of: set).enumerated() {
+            if index > 0 { output.append(byte: UInt8(ascii: " ")) }
+            TerminalText.write(each, to: &output)
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
     static func hasRefreshToken(_ set: TokenSet) -> Bool {
         guard let refresh = set.refreshToken else { return false }
         return !refresh.isEmpty
@@ -34,8 +72,11 @@ enum TokenReport {
     }
 
     /// `2024-05-01T12:00:00Z (in 3h 2m)` or `... (expired 2d ago)`.
-    static func expiryText(_ set: TokenSet, now: Int) -> String {
-        "\(TimeText.iso8601(set.expiresAtSeconds)) (\(TimeText.relative(expiresAt: set.expiresAtSeconds, now: now)))"
+    static func writeExpiry(_ set: TokenSet, now: Int, to output: inout OutputBytes) {
+        TimeText.writeISO8601(set.expiresAtSeconds, to: &output)
+        output.append(" (")
+        TimeText.writeRelative(expiresAt: set.expiresAtSeconds, now: now, to: &output)
+        output.append(")\n")
     }
 
     static func kdfValue(_ info: VaultInfo) -> JSONValue {
@@ -64,13 +105,26 @@ enum TokenReport {
 
     /// Aligned `label  value` lines for a terminal, control characters in values made
     /// visible. Labels are ASCII, so UTF-8 length is their width.
-    static func table(_ rows: [(String, String)], indent: Int) -> String {
+    static func table(_ rows: [(String, String)], indent: Int, to output: inout OutputBytes) {
         let width = rows.map(\.0.utf8.count).max() ?? 0
-        var output = ""
         for (label, value) in rows {
-            output += String(repeating: " ", count: indent) + label
-            output += String(repeating: " ", count: width - label.utf8.count + 2) + TerminalText.printable(value) + "\n"
+            writeLabel(label, width: width, indent: indent, to: &output)
+            TerminalText.write(value, to: &output)
+            output.append(byte: UInt8(ascii: "\n"))
         }
-        return output
+    }
+
+    /// The start of one `table` row, for rows whose value is written straight into the
+    /// output (a thousand token sets' worth of row arrays and value Strings was a hot spot).
+    static func writeLabel(_ label: StaticString, width: Int, indent: Int, to output: inout OutputBytes) {
+        output.append(spaces: indent)
+        output.append(label)
+        output.append(spaces: width - label.utf8CodeUnitCount + 2)
+    }
+
+    static func writeLabel(_ label: String, width: Int, indent: Int, to output: inout OutputBytes) {
+        output.append(spaces: indent)
+        output.append(label)
+        output.append(spaces: width - label.utf8.count + 2)
     }
 }
