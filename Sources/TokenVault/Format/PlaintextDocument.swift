@@ -8,8 +8,12 @@ enum PlaintextDocument {
     /// pass the Tokens module's validation: a vault never stores what it would refuse to read.
     /// `spare`, a wiped secure buffer of the right size, is written into instead of allocating
     /// one (every sodium_malloc and free costs about ten system calls).
-    static func encode(_ document: VaultDocument, path: String, reusing spare: SecureBytes? = nil) throws(VaultError) -> SecureBytes {
-        let sorted = PlaintextWriter.Sorted(document.namespaces)
+    /// `carried` namespaces (see CanonicalPlaintext) are written as the bytes given.
+    static func encode(
+        _ document: VaultDocument, carrying carried: [String: UnsafeRawBufferPointer] = [:], path: String,
+        reusing spare: SecureBytes? = nil
+    ) throws(VaultError) -> SecureBytes {
+        let sorted = PlaintextWriter.Sorted(document.namespaces, carrying: carried)
         if !sorted.everySetValid {
             // Something breaks a rule: the Tokens module words the error (and picks the set).
             try validate(document.namespaces, path: path)
@@ -43,6 +47,16 @@ enum PlaintextDocument {
                 try PlaintextParser.namespaces(in: UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]))
             }
             return VaultDocument(namespaces: namespaces)
+        } catch {
+            throw .invalidTokenData(path: path, reason: reason(for: error))
+        }
+    }
+
+    /// One namespace's map from its value's bytes (a range `CanonicalPlaintext` found), with
+    /// the errors `decode` would report for it.
+    static func decodeNamespace(_ value: UnsafeRawBufferPointer, namespace: String, path: String) throws(VaultError) -> TokenMap {
+        do {
+            return try PlaintextParser.tokenMap(in: value, namespace: namespace)
         } catch {
             throw .invalidTokenData(path: path, reason: reason(for: error))
         }

@@ -10,21 +10,34 @@ enum PlaintextWriter {
     /// output is deterministic (the test vectors rely on it), by UTF-8 bytes, which is code
     /// point order (and `String`'s own order for the NFC names that resource servers have).
     struct Sorted {
-        /// Each namespace's map and the order to write its entries in, as dictionary indices:
-        /// the sets are never copied (a copy retains six strings).
-        fileprivate let namespaces: [(name: String, map: TokenMap, order: [TokenMap.Index])]
+        /// What a namespace's value is written from.
+        fileprivate enum Content {
+            /// A map and the order to write its entries in, as dictionary indices: the sets
+            /// are never copied (a copy retains six strings).
+            case map(TokenMap, order: [TokenMap.Index])
+            /// The value's bytes exactly as this writer wrote them before (see CanonicalPlaintext).
+            case carried(UnsafeRawBufferPointer)
+        }
+
+        fileprivate let namespaces: [(name: String, content: Content)]
         /// Whether every set passed the rules of `TokenMap.validate()` and `TokenSet.validate()`
         /// (Sources/Tokens/Model/TokenValidation.swift: filed under its own resource server,
         /// token type "Bearer"), checked while the keys are gathered. A rule added there has
         /// to be added in `keyOrder` too.
         let everySetValid: Bool
 
-        init(_ namespaces: [String: TokenMap]) {
+        /// `carried` values are written verbatim (a name in both is written from its map). They
+        /// are borrowed: the caller keeps their memory alive while this value is used.
+        init(_ namespaces: [String: TokenMap], carrying carried: [String: UnsafeRawBufferPointer] = [:]) {
             var everySetValid = true
-            self.namespaces = namespaces.keys.sorted().map { name in
+            let names = Set(namespaces.keys).union(carried.keys)
+            self.namespaces = names.sorted().map { name in
+                if namespaces[name] == nil, let raw = carried[name] {
+                    return (name, .carried(raw))
+                }
                 let map = namespaces[name] ?? [:]
                 let order = Self.keyOrder(of: map, everySetValid: &everySetValid)
-                return (name, map, order)
+                return (name, .map(map, order: order))
             }
             self.everySetValid = everySetValid
         }
@@ -96,12 +109,18 @@ enum PlaintextWriter {
         for (index, namespace) in document.namespaces.enumerated() {
             if index > 0 { sink.append(",") }
             sink.appendString(namespace.name)
-            sink.append(":{")
-            for (position, entryIndex) in namespace.order.enumerated() {
-                if position > 0 { sink.append(",") }
-                writeSet(namespace.map[entryIndex].value, to: &sink)
+            sink.append(":")
+            switch namespace.content {
+            case .carried(let raw):
+                sink.appendBytes(raw)
+            case .map(let map, let order):
+                sink.append("{")
+                for (position, entryIndex) in order.enumerated() {
+                    if position > 0 { sink.append(",") }
+                    writeSet(map[entryIndex].value, to: &sink)
+                }
+                sink.append("}")
             }
-            sink.append("}")
         }
         sink.append("}}")
     }
