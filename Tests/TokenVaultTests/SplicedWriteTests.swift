@@ -163,3 +163,20 @@ struct SplicedWriteTests {
         }
     }
 }
+
+/// Encoding into a spare buffer in one pass must give the two-pass bytes, whatever the spare.
+@Suite("One-pass plaintext encoding")
+struct OnePassEncodingTests {
+    @Test("a spare of the right size, a smaller one and a larger one all give the two-pass plaintext")
+    func spareSizesDoNotChangeTheBytes() throws {
+        let document = VaultDocument(namespaces: ["tokens": FormatFixtures.tokenMap(count: 40), "other": sampleTokens("o")])
+        let plain = try PlaintextDocument.encode(document, path: "/tmp/x")
+        let expected = plain.withUnsafeBytes { Array($0) }
+        for spareCount in [plain.count, PlaintextPadding.minimumCount, plain.count + 1024, plain.count * 4] {
+            let spare = try SecureBytes(count: spareCount)
+            let padded = try PlaintextDocument.encode(document, path: "/tmp/x", reusing: spare)
+            #expect(padded.withUnsafeBytes { Array($0) } == expected, "spare of \(spareCount) bytes")
+            #expect((padded === spare) == (spareCount == plain.count))
+        }
+    }
+}

@@ -18,6 +18,9 @@ enum PlaintextDocument {
             // Something breaks a rule: the Tokens module words the error (and picks the set).
             try validate(document.namespaces, path: path)
         }
+        if let spare, let padded = try writeInOnePass(sorted, into: spare, path: path) {
+            return padded
+        }
         let contentCount = PlaintextWriter.contentCount(of: sorted)
         let paddedCount = PlaintextPadding.paddedCount(forContentCount: contentCount)
         do {
@@ -35,6 +38,20 @@ enum PlaintextDocument {
         } catch {
             throw VaultError(error, path: path)
         }
+    }
+
+    /// The common case of a rewrite: the document still pads to the spare buffer's size, so
+    /// it is written straight into it, skipping the counting pass (a fifth of an encode).
+    /// Nil when it does not fit or pads to another size; the spare is then wiped again and
+    /// dropped (it holds part of a plaintext).
+    private static func writeInOnePass(_ sorted: PlaintextWriter.Sorted, into spare: SecureBytes, path: String) throws(VaultError) -> SecureBytes? {
+        let written = spare.withUnsafeMutableBytes { PlaintextWriter.write(sorted, intoAtMost: $0) }
+        guard let contentCount = written, PlaintextPadding.paddedCount(forContentCount: contentCount) == spare.count else {
+            spare.wipe()
+            return nil
+        }
+        do { try Padding.pad(spare, contentCount: contentCount) } catch { throw VaultError(error, path: path) }
+        return spare
     }
 
     /// Parses a padded plaintext. The padding is checked first (`damaged`), then the JSON and

@@ -104,6 +104,14 @@ enum PlaintextWriter {
         return writer.index
     }
 
+    /// One pass into a buffer that may be too small: the content's length, or nil (with the
+    /// buffer partly written) when it does not fit.
+    static func write(_ document: Sorted, intoAtMost buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        var writer = BoundedByteWriter(buffer: buffer)
+        write(document, to: &writer)
+        return writer.overflowed ? nil : writer.index
+    }
+
     private static func write<Sink: JSONSink>(_ document: Sorted, to sink: inout Sink) {
         sink.append(#"{"frl_vault":1,"namespaces":{"#)
         for (index, namespace) in document.namespaces.enumerated() {
@@ -257,6 +265,33 @@ private struct ByteWriter: JSONSink {
 
     mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + bytes.count)]).copyMemory(from: bytes)
+        index += bytes.count
+    }
+}
+
+/// Stops storing at the end of the buffer and remembers that it had to.
+private struct BoundedByteWriter: JSONSink {
+    let buffer: UnsafeMutableRawBufferPointer
+    var index = 0
+    var overflowed = false
+
+    mutating func appendByte(_ byte: UInt8) {
+        guard index < buffer.count else {
+            overflowed = true
+            return
+        }
+        buffer[index] = byte
+        index += 1
+    }
+
+    mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        guard bytes.count <= buffer.count - index else {
+            overflowed = true
+            index = buffer.count
+            return
+        }
         UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + bytes.count)]).copyMemory(from: bytes)
         index += bytes.count
     }
