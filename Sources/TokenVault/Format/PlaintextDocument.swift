@@ -6,8 +6,9 @@ internal import VaultCrypto
 enum PlaintextDocument {
     /// The padded plaintext of `document`, written directly into secure memory. Every map must
     /// pass the Tokens module's validation: a vault never stores what it would refuse to read.
-    /// `spare`, a wiped secure buffer of the right size, is written into instead of allocating
-    /// one (every sodium_malloc and free costs about ten system calls).
+    /// `spare`, a wiped secure buffer, is written into instead of allocating one when the
+    /// document pads to its size (a secure allocation costs about ten system calls, and
+    /// locking and zeroing its pages).
     /// `carried` namespaces (see CanonicalPlaintext) are written as the bytes given.
     static func encode(
         _ document: VaultDocument, carrying carried: [String: UnsafeRawBufferPointer] = [:], path: String,

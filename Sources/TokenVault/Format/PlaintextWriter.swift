@@ -1,8 +1,9 @@
 internal import Tokens
 
 /// Writes the plaintext document straight into its padded secure buffer: compact JSON, keys
-/// sorted, `"`, `\` and control characters escaped, all else literal UTF-8. The size is measured in a first pass, so the JSON is written once,
-/// into memory that is wiped on release, and never exists in an ordinary heap buffer.
+/// sorted, `"`, `\` and control characters escaped, all else literal UTF-8. The size is
+/// measured in a first pass (or, for a rewrite, the old buffer is tried first), so the JSON is
+/// written into memory that is wiped on release, and never exists in an ordinary heap buffer.
 /// (For the 10,000-token-set vaults the benchmark uses, this is also several times faster
 /// than JSONEncoder.)
 enum PlaintextWriter {
