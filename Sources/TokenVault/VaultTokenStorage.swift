@@ -27,6 +27,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         var verified: VerifiedFile?
         /// How many times a file was decrypted and parsed in full: the tests' evidence for the cache.
         var fullDecodes = 0
+        /// How many writes carried other namespaces over unparsed (see `spliceNamespace`).
+        var splicedWrites = 0
     }
 
     private let keyState: Mutex<KeyState>
@@ -78,9 +80,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     // MARK: - TokenStorage
 
     public func writeTokens(_ tokens: TokenMap) throws {
-        try modifyDocument(writingEvenIfUnchanged: true) { document in
-            document.namespaces[namespace] = tokens
-        }
+        try modifyNamespace(readingItFirst: false) { $0 = tokens }
     }
 
     /// This namespace's map; empty when there is no vault yet or the namespace is absent.
@@ -92,15 +92,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// throws or leaves the map as it was. `body` must not write through a storage of the same
     /// vault: the lock is already held, and the inner write would wait for it until the timeout.
     public func update<Result>(_ body: (inout TokenMap) throws -> Result) throws -> Result {
-        try modifyDocument(writingEvenIfUnchanged: false) { document in
-            let before = document.namespaces[namespace] ?? [:]
-            var tokens = before
-            let result = try body(&tokens)
-            if tokens != before {
-                document.namespaces[namespace] = tokens
-            }
-            return result
-        }
+        try modifyNamespace(readingItFirst: true, body)
     }
 
     // MARK: - Every namespace
@@ -159,6 +151,9 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// How many times this instance has decrypted and parsed a file in full (internal, for tests).
     var fullDecodes: Int { keyState.withLock { $0.fullDecodes } }
 
+    /// How many of this instance's writes spliced (internal, for tests).
+    var splicedWrites: Int { keyState.withLock { $0.splicedWrites } }
+
     /// Drops the cached document (and with it this instance's references to its tokens).
     func forgetVerifiedFile() {
         keyState.withLock { $0.verified = nil }
@@ -181,28 +176,120 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     ) throws -> Result {
         try PermissionPolicy.checkDirectory(forWriting: path)
         return try withVaultLock {
-            let original = try loadDocument()
-            var document = original ?? VaultDocument(namespaces: [:])
-            let result = try body(&document)
-            if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
-                // The codec validates every map before sealing: a set that reading would reject
-                // would make the vault unreadable, and failing closed would then block writes.
-                let sealed = try encodeWithCodec(document)
-                // Holding the lock, every temp file of this vault is a dead writer's leftover: a
-                // whole earlier version. Wiping them here keeps them from piling up after crashes
-                // (it costs one directory scan when there are none).
-                try file.wipeLeftoverTempFiles()
-                do {
-                    try file.replace(with: sealed.bytes)
-                } catch {
-                    // The rename may or may not have happened; the next call decodes afresh.
-                    forgetVerifiedFile()
-                    throw error
-                }
-                rememberWritten(sealed.bytes, document: document, sealedBy: sealed.codec)
-            }
-            return result
+            try modifyLoaded(try loadDocument(), writingEvenIfUnchanged: writingEvenIfUnchanged, body)
         }
+    }
+
+    /// `writeTokens` (`readingItFirst` false: the map is replaced whole, and always written)
+    /// and `update` (only written when `body` changed the map). Under the lock, like
+    /// `modifyDocument`; when the file is not the one this instance last verified, the other
+    /// namespaces are carried over without being parsed if they can be (`spliceNamespace`).
+    func modifyNamespace<Result>(readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result) throws -> Result {
+        try PermissionPolicy.checkDirectory(forWriting: path)
+        return try withVaultLock {
+            var original: VaultDocument?
+            if let bytes = try file.readIfPresent() {
+                if let cached = cachedDocument(for: bytes) {
+                    original = cached
+                } else if let spliced = try spliceNamespace(of: bytes, readingItFirst: readingItFirst, body) {
+                    return spliced.value
+                } else {
+                    original = try decode(bytes)
+                }
+            } else {
+                forgetVerifiedFile()
+            }
+            return try modifyLoaded(original, writingEvenIfUnchanged: !readingItFirst) { document in
+                let before = document.namespaces[namespace] ?? [:]
+                var tokens = before
+                let result = try body(&tokens)
+                if !readingItFirst || tokens != before {
+                    document.namespaces[namespace] = tokens
+                }
+                return result
+            }
+        }
+    }
+
+    /// The document of `bytes` if they are the file this instance last decrypted or wrote
+    /// with its codec (see `decode`).
+    private func cachedDocument(for bytes: [UInt8]) -> VaultDocument? {
+        keyState.withLock { state in
+            guard let codec = state.codec else { return nil }
+            return state.verified?.document(ifSameAs: bytes, codec: codec)
+        }
+    }
+
+    /// Boxed so that "not spliced" (nil) is told apart from an optional `Result`.
+    struct Spliced<Value> { let value: Value }
+
+    /// The namespace write without parsing the rest: the file is opened with this key exactly
+    /// as for a full decode (commitment, MAC and padding checked; any failure throws before
+    /// `body` runs and nothing is written), then, if its plaintext is canonical, this
+    /// namespace's value is parsed only when `body` needs it, and every other namespace's
+    /// value is copied into the new plaintext byte for byte (the bytes the writer would have
+    /// written for it after a full parse). Nil, before `body` runs, when the plaintext is not
+    /// canonical: the caller then decodes in full, with the errors it always had.
+    private func spliceNamespace<Result>(
+        of bytes: [UInt8], readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result
+    ) throws -> Spliced<Result>? {
+        // A miss: whatever was cached is no longer the file (fail closed, as in `decode`).
+        forgetVerifiedFile()
+        let codec = try withCodec { $0 }
+        return try codec.withContent(of: bytes, path: path) { content -> Spliced<Result>? in
+            guard let layout = CanonicalPlaintext.layout(of: content) else { return nil }
+            var before: TokenMap = [:]
+            if readingItFirst, let range = layout.namespaces[namespace] {
+                before = try PlaintextDocument.decodeNamespace(
+                    UnsafeRawBufferPointer(rebasing: content[range]), namespace: namespace, path: path)
+            }
+            var tokens = before
+            let result = try body(&tokens)
+            if readingItFirst && tokens == before {
+                return Spliced(value: result)
+            }
+            var carried: [String: UnsafeRawBufferPointer] = [:]
+            for (name, range) in layout.namespaces where name != namespace {
+                carried[name] = UnsafeRawBufferPointer(rebasing: content[range])
+            }
+            let document = VaultDocument(namespaces: [namespace: tokens])
+            let sealed = try codec.encode(document, carrying: carried, path: path)
+            keyState.withLock { $0.splicedWrites += 1 }
+            try file.wipeLeftoverTempFiles()
+            try file.replace(with: sealed)
+            // Only a document known in full can serve later calls; with carried namespaces
+            // the next call decodes (or splices) again.
+            if carried.isEmpty {
+                rememberWritten(sealed, document: document, sealedBy: codec)
+            }
+            return Spliced(value: result)
+        }
+    }
+
+    /// The body of `modifyDocument`, given the decoded vault (nil when there is none).
+    private func modifyLoaded<Result>(
+        _ original: VaultDocument?, writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
+    ) throws -> Result {
+        var document = original ?? VaultDocument(namespaces: [:])
+        let result = try body(&document)
+        if writingEvenIfUnchanged || document.namespaces != original?.namespaces ?? [:] {
+            // The codec validates every map before sealing: a set that reading would reject
+            // would make the vault unreadable, and failing closed would then block writes.
+            let sealed = try encodeWithCodec(document)
+            // Holding the lock, every temp file of this vault is a dead writer's leftover: a
+            // whole earlier version. Wiping them here keeps them from piling up after crashes
+            // (it costs one directory scan when there are none).
+            try file.wipeLeftoverTempFiles()
+            do {
+                try file.replace(with: sealed.bytes)
+            } catch {
+                // The rename may or may not have happened; the next call decodes afresh.
+                forgetVerifiedFile()
+                throw error
+            }
+            rememberWritten(sealed.bytes, document: document, sealedBy: sealed.codec)
+        }
+        return result
     }
 
     func withVaultLock<Result>(_ body: () throws -> Result) throws -> Result {

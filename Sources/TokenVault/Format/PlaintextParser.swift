@@ -65,6 +65,15 @@ struct PlaintextParser: ~Copyable {
         return try parser.document()
     }
 
+    /// One namespace's map from its value's bytes alone (`{...}`, nothing after it).
+    static func tokenMap(in bytes: UnsafeRawBufferPointer, namespace: String) throws(Failure) -> TokenMap {
+        var parser = PlaintextParser(bytes)
+        let map = try parser.tokenMap(namespace: namespace)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw .syntax(offset: parser.index) }
+        return map
+    }
+
     // MARK: - The schema
 
     private mutating func document() throws(Failure) -> [String: TokenMap] {

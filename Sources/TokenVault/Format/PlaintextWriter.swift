@@ -1,8 +1,9 @@
 internal import Tokens
 
 /// Writes the plaintext document straight into its padded secure buffer: compact JSON, keys
-/// sorted, `"`, `\` and control characters escaped, all else literal UTF-8. The size is measured in a first pass, so the JSON is written once,
-/// into memory that is wiped on release, and never exists in an ordinary heap buffer.
+/// sorted, `"`, `\` and control characters escaped, all else literal UTF-8. The size is
+/// measured in a first pass (or, for a rewrite, the old buffer is tried first), so the JSON is
+/// written into memory that is wiped on release, and never exists in an ordinary heap buffer.
 /// (For the 10,000-token-set vaults the benchmark uses, this is also several times faster
 /// than JSONEncoder.)
 enum PlaintextWriter {
@@ -10,21 +11,34 @@ enum PlaintextWriter {
     /// output is deterministic (the test vectors rely on it), by UTF-8 bytes, which is code
     /// point order (and `String`'s own order for the NFC names that resource servers have).
     struct Sorted {
-        /// Each namespace's map and the order to write its entries in, as dictionary indices:
-        /// the sets are never copied (a copy retains six strings).
-        fileprivate let namespaces: [(name: String, map: TokenMap, order: [TokenMap.Index])]
+        /// What a namespace's value is written from.
+        fileprivate enum Content {
+            /// A map and the order to write its entries in, as dictionary indices: the sets
+            /// are never copied (a copy retains six strings).
+            case map(TokenMap, order: [TokenMap.Index])
+            /// The value's bytes exactly as this writer wrote them before (see CanonicalPlaintext).
+            case carried(UnsafeRawBufferPointer)
+        }
+
+        fileprivate let namespaces: [(name: String, content: Content)]
         /// Whether every set passed the rules of `TokenMap.validate()` and `TokenSet.validate()`
         /// (Sources/Tokens/Model/TokenValidation.swift: filed under its own resource server,
         /// token type "Bearer"), checked while the keys are gathered. A rule added there has
         /// to be added in `keyOrder` too.
         let everySetValid: Bool
 
-        init(_ namespaces: [String: TokenMap]) {
+        /// `carried` values are written verbatim (a name in both is written from its map). They
+        /// are borrowed: the caller keeps their memory alive while this value is used.
+        init(_ namespaces: [String: TokenMap], carrying carried: [String: UnsafeRawBufferPointer] = [:]) {
             var everySetValid = true
-            self.namespaces = namespaces.keys.sorted().map { name in
+            let names = Set(namespaces.keys).union(carried.keys)
+            self.namespaces = names.sorted().map { name in
+                if namespaces[name] == nil, let raw = carried[name] {
+                    return (name, .carried(raw))
+                }
                 let map = namespaces[name] ?? [:]
                 let order = Self.keyOrder(of: map, everySetValid: &everySetValid)
-                return (name, map, order)
+                return (name, .map(map, order: order))
             }
             self.everySetValid = everySetValid
         }
@@ -91,17 +105,31 @@ enum PlaintextWriter {
         return writer.index
     }
 
+    /// One pass into a buffer that may be too small: the content's length, or nil (with the
+    /// buffer partly written) when it does not fit.
+    static func write(_ document: Sorted, intoAtMost buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        var writer = BoundedByteWriter(buffer: buffer)
+        write(document, to: &writer)
+        return writer.overflowed ? nil : writer.index
+    }
+
     private static func write<Sink: JSONSink>(_ document: Sorted, to sink: inout Sink) {
         sink.append(#"{"frl_vault":1,"namespaces":{"#)
         for (index, namespace) in document.namespaces.enumerated() {
             if index > 0 { sink.append(",") }
             sink.appendString(namespace.name)
-            sink.append(":{")
-            for (position, entryIndex) in namespace.order.enumerated() {
-                if position > 0 { sink.append(",") }
-                writeSet(namespace.map[entryIndex].value, to: &sink)
+            sink.append(":")
+            switch namespace.content {
+            case .carried(let raw):
+                sink.appendBytes(raw)
+            case .map(let map, let order):
+                sink.append("{")
+                for (position, entryIndex) in order.enumerated() {
+                    if position > 0 { sink.append(",") }
+                    writeSet(map[entryIndex].value, to: &sink)
+                }
+                sink.append("}")
             }
-            sink.append("}")
         }
         sink.append("}}")
     }
@@ -238,6 +266,33 @@ private struct ByteWriter: JSONSink {
 
     mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + bytes.count)]).copyMemory(from: bytes)
+        index += bytes.count
+    }
+}
+
+/// Stops storing at the end of the buffer and remembers that it had to.
+private struct BoundedByteWriter: JSONSink {
+    let buffer: UnsafeMutableRawBufferPointer
+    var index = 0
+    var overflowed = false
+
+    mutating func appendByte(_ byte: UInt8) {
+        guard index < buffer.count else {
+            overflowed = true
+            return
+        }
+        buffer[index] = byte
+        index += 1
+    }
+
+    mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        guard bytes.count <= buffer.count - index else {
+            overflowed = true
+            index = buffer.count
+            return
+        }
         UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + bytes.count)]).copyMemory(from: bytes)
         index += bytes.count
     }

@@ -25,9 +25,11 @@ final class VaultCodec: Sendable {
         var saltForNewVault: Argon2id.Salt
         /// How many times this codec has run Argon2id: the tests' evidence for the cache.
         var argon2idRuns = 0
-        /// The last encode's or decode's plaintext buffer, wiped, kept for the next one of the
-        /// same size.
-        var spareBuffer: SecureBytes?
+        /// The last encodes' or decodes' plaintext buffers, wiped, kept for the next ones of the
+        /// same size: two, because a spliced write holds the opened plaintext while it writes
+        /// the new one (for a 4 MiB vault a fresh secure buffer, locked and zeroed page by
+        /// page, costs more than its JSON takes to write).
+        var spareBuffers: [SecureBytes] = []
     }
 
     private let state: Mutex<State>
@@ -65,19 +67,33 @@ final class VaultCodec: Sendable {
         return try PlaintextDocument.decode(padded, path: path)
     }
 
-    /// The wiped buffer of the last encode or decode, if any, now owned by the caller alone.
-    private func takeSpareBuffer() -> SecureBytes? {
-        state.withLock { state in
-            defer { state.spareBuffer = nil }
-            return state.spareBuffer
+    /// Opens a vault file as `decode` does, with the same errors up to and including the
+    /// padding, and lends `body` the plaintext's content (the JSON without padding) instead of
+    /// parsing it. The content is in secure memory, wiped when `body` returns; it must not
+    /// escape `body`. No lock is held while `body` runs.
+    func withContent<R>(of file: [UInt8], path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let padded = try openPadded(file, path: path, reusing: takeSpareBuffer())
+        defer { keepAsSpare(padded) }
+        let contentCount: Int
+        do { contentCount = try Padding.unpaddedCount(of: padded) } catch { throw VaultError(error, path: path) }
+        return try padded.withUnsafeBytes { bytes in
+            try body(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]))
         }
     }
 
-    /// Wipes `buffer` and keeps it for the next encode or decode of the same size (a secure
+    /// A wiped buffer of an earlier encode or decode, if any, now owned by the caller alone.
+    private func takeSpareBuffer() -> SecureBytes? {
+        state.withLock { $0.spareBuffers.popLast() }
+    }
+
+    /// Wipes `buffer` and keeps it for a later encode or decode of the same size (a secure
     /// allocation and its release cost about ten system calls; a vault keeps its size).
     private func keepAsSpare(_ buffer: SecureBytes) {
         buffer.wipe()
-        state.withLock { $0.spareBuffer = buffer }
+        state.withLock { state in
+            state.spareBuffers.append(buffer)
+            if state.spareBuffers.count > 2 { state.spareBuffers.removeFirst() }
+        }
     }
 
     /// Everything `decode` does short of parsing the plaintext: the padded plaintext, in secure
@@ -125,6 +141,14 @@ final class VaultCodec: Sendable {
     /// Seals `document` into a complete vault file with a fresh random nonce.
     func encode(_ document: VaultDocument, path: String) throws(VaultError) -> [UInt8] {
         try encode(document, path: path, nonce: .random())
+    }
+
+    /// `encode` with namespaces carried over as the bytes of their values (see
+    /// CanonicalPlaintext): the caller vouches that they are canonical and keeps them alive.
+    func encode(_ document: VaultDocument, carrying carried: [String: UnsafeRawBufferPointer], path: String) throws(VaultError) -> [UInt8] {
+        let padded = try PlaintextDocument.encode(document, carrying: carried, path: path, reusing: takeSpareBuffer())
+        defer { keepAsSpare(padded) }
+        return try seal(padded, path: path, nonce: .random())
     }
 
     /// `encode` with a chosen nonce: internal, for the frozen test vectors only. A nonce must

@@ -123,9 +123,9 @@ struct VaultBench {
         var verdicts: [String] = []
         var coldLines: [String] = [
             "",
-            "The table above repeats one operation on one instance, so a read finds the file it read last time and a write finds its own previous write: both reuse the instance's cached document (verified by comparing every byte of the file) instead of decrypting again. The cold paths, keyfile mode:",
+            "The table above repeats one operation on one instance, so a read finds the file it read last time and a write finds its own previous write: both reuse the instance's cached document (verified by comparing every byte of the file) instead of decrypting again. The cold paths, keyfile mode (a write after another writer, finding the plaintext in the exact form this package writes, replaces its namespace without parsing the rest: see CanonicalPlaintext.swift):",
             "",
-            "| resource servers | read, new instance (keyfile load + full decrypt and parse) | read after another writer (full decrypt and parse) | read, unchanged file | write after another writer (full decrypt and parse, then seal) | write after its own write |",
+            "| resource servers | read, new instance (keyfile load + full decrypt and parse) | read after another writer (full decrypt and parse) | read, unchanged file | write after another writer (decrypt, check the layout without parsing, then seal) | write after its own write |",
             "|---:|---:|---:|---:|---:|---:|",
         ]
 

@@ -1,0 +1,182 @@
+import Testing
+import Tokens
+@testable import TokenVault
+import VaultCrypto
+
+/// A namespace write after another writer carries the other namespaces over as their bytes.
+/// It may skip parsing, never a check: the result must be the bytes a full parse and rewrite
+/// would give, and anything the parser would refuse must still be refused.
+@Suite("Spliced namespace writes")
+struct SplicedWriteTests {
+    /// Token values the writer leaves unescaped but that are not ASCII (2-, 3- and 4-byte UTF-8).
+    private func unusualTokens(_ label: String) -> TokenMap {
+        var map = sampleTokens(label, count: 4)
+        map["rs1.example.org"] = TokenSet(
+            scope: "openid ü € 𝄞", accessToken: "AT-\(label)-ü€𝄞/~\u{7F}", refreshToken: nil,
+            expiresAtSeconds: -42, resourceServer: "rs1.example.org")
+        map["rs2.example.org"]?.expiresAtSeconds = 0
+        return map
+    }
+
+    /// The plaintext content (JSON, no padding) of the vault file at `path`.
+    private func plaintext(of path: String, key: VaultKey) throws -> [UInt8] {
+        let codec = VaultCodec(keyMaterial: try key.keyMaterial())
+        return try codec.withContent(of: try #require(contents(of: path)), path: path) { Array($0) }
+    }
+
+    /// What the writer produces for `namespaces` after a full parse.
+    private func canonical(_ namespaces: [String: TokenMap]) throws -> [UInt8] {
+        let padded = try PlaintextDocument.encode(VaultDocument(namespaces: namespaces), path: "/tmp/x")
+        let count = try Padding.unpaddedCount(of: padded)
+        return padded.withUnsafeBytes { Array($0[..<count]) }
+    }
+
+    /// Seals `json` with the place's key, bypassing the document encoder.
+    private func seal(_ json: String, at place: VaultPlace) throws {
+        let codec = VaultCodec(keyMaterial: try place.key.keyMaterial())
+        let bytes = Array(json.utf8)
+        let padded = try bytes.withUnsafeBytes {
+            try Padding.pad($0, toCount: PlaintextPadding.paddedCount(forContentCount: bytes.count))
+        }
+        try writeFile(place.vault, try codec.seal(padded, path: place.vault, nonce: .random()))
+    }
+
+    @Test("other namespaces survive byte for byte, and the plaintext is what a full rewrite gives")
+    func splicePreservesOtherNamespaces() throws {
+        let place = try VaultPlace()
+        try place.storage(namespace: "alpha").writeTokens(unusualTokens("alpha"))
+        try place.storage(namespace: "omega").writeTokens(sampleTokens("omega"))
+        let middle = place.storage(namespace: "middle")
+        try middle.writeTokens(sampleTokens("middle"))
+        #expect(middle.splicedWrites == 1)
+        #expect(middle.fullDecodes == 0)
+        let expected = ["alpha": unusualTokens("alpha"), "middle": sampleTokens("middle"), "omega": sampleTokens("omega")]
+        #expect(try plaintext(of: place.vault, key: place.key) == canonical(expected))
+        #expect(try place.storage().readAllNamespaces() == expected)
+    }
+
+    @Test("update on the splice path sees its namespace, and writes nothing when it changes nothing")
+    func spliceUpdate() throws {
+        let place = try VaultPlace()
+        let mine = place.storage()
+        try place.storage().writeTokens(unusualTokens("mine"))
+        try place.storage(namespace: "other").writeTokens(sampleTokens("other"))
+        let before = try #require(contents(of: place.vault))
+        let seen = try mine.update { $0 }
+        #expect(seen == unusualTokens("mine"))
+        #expect(contents(of: place.vault) == before)
+        try mine.update { $0["late.example.org"] = tokenSet("late.example.org", "late") }
+        #expect(mine.splicedWrites == 1)
+        #expect(mine.fullDecodes == 0)
+        var expected = unusualTokens("mine")
+        expected["late.example.org"] = tokenSet("late.example.org", "late")
+        #expect(try plaintext(of: place.vault, key: place.key) == canonical(["tokens": expected, "other": sampleTokens("other")]))
+    }
+
+    @Test("a token that needs escaping elsewhere is parsed in full, and kept")
+    func escapedTokenFallsBack() throws {
+        let place = try VaultPlace()
+        var other = sampleTokens("other")
+        other["auth.globus.org"]?.accessToken = "quote\" backslash\\ newline\n"
+        try place.storage(namespace: "other").writeTokens(other)
+        let mine = place.storage()
+        try mine.writeTokens(sampleTokens("mine"))
+        #expect(mine.splicedWrites == 0)
+        #expect(mine.fullDecodes == 1)
+        #expect(try place.storage().readAllNamespaces() == ["other": other, "tokens": sampleTokens("mine")])
+    }
+
+    @Test("a hand-written plaintext (whitespace, other key order) is parsed in full and rewritten canonically")
+    func foreignLayoutFallsBack() throws {
+        let place = try VaultPlace()
+        try seal(
+            """
+            {"namespaces": {"other": {"auth.globus.org": {"scope": "openid", "access_token": "AT",
+            "token_type": "Bearer", "expires_at_seconds": 1700000000,
+            "resource_server": "auth.globus.org"}}}, "frl_vault": 1}
+            """, at: place)
+        let mine = place.storage()
+        try mine.writeTokens(sampleTokens("mine"))
+        #expect(mine.splicedWrites == 0)
+        #expect(mine.fullDecodes == 1)
+        let other: TokenMap = [
+            "auth.globus.org": TokenSet(
+                scope: "openid", accessToken: "AT", refreshToken: nil, expiresAtSeconds: 1_700_000_000,
+                resourceServer: "auth.globus.org")
+        ]
+        #expect(try plaintext(of: place.vault, key: place.key) == canonical(["other": other, "tokens": sampleTokens("mine")]))
+    }
+
+    @Test("invalid token data in another namespace still stops the write, with the same error")
+    func invalidElsewhereIsStillRefused() throws {
+        let place = try VaultPlace()
+        // Compact and sorted like the writer's output, but the token type is not "Bearer".
+        try seal(
+            #"{"frl_vault":1,"namespaces":{"other":{"auth.globus.org":{"access_token":"AT","expires_at_seconds":1,"#
+                + #""refresh_token":null,"resource_server":"auth.globus.org","scope":"openid","token_type":"MAC"}}}}"#,
+            at: place)
+        let before = try #require(contents(of: place.vault))
+        let mine = place.storage()
+        let readError = try #require(#expect(throws: VaultError.self) { try mine.readTokens() })
+        #expect(throws: readError) { try mine.writeTokens(sampleTokens("mine")) }
+        #expect(throws: readError) { try mine.update { $0 = sampleTokens("mine") } }
+        #expect(mine.splicedWrites == 0)
+        #expect(contents(of: place.vault) == before)
+    }
+
+    @Test("a set filed under another name, duplicates and unsorted names are not carried")
+    func nearCanonicalIsNotCarried() {
+        let set = #"{"access_token":"A","expires_at_seconds":1,"refresh_token":null,"resource_server":"a","scope":"s","token_type":"Bearer"}"#
+        func layout(_ json: String) -> CanonicalPlaintext.Layout? {
+            Array(json.utf8).withUnsafeBytes { CanonicalPlaintext.layout(of: $0) }
+        }
+        let good = #"{"frl_vault":1,"namespaces":{"n":{"a":"# + set + "}}}"
+        func withExpiry(_ expiry: String) -> String {
+            #"{"frl_vault":1,"namespaces":{"n":{"a":{"access_token":"A","expires_at_seconds":"# + expiry
+                + #","refresh_token":null,"resource_server":"a","scope":"s","token_type":"Bearer"}}}}"#
+        }
+        #expect(layout(withExpiry("1")) != nil)
+        #expect(layout(good)?.namespaces.keys.sorted() == ["n"])
+        #expect(layout(#"{"frl_vault":1,"namespaces":{}}"#)?.namespaces.isEmpty == true)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{"n":{"b":"# + set + "}}}") == nil)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{"n":{"a":"# + set + #","a":"# + set + "}}}") == nil)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{"n":{},"m":{}}}"#) == nil)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{"n":{},"n":{}}}"#) == nil)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{"é":{}}}"#) == nil)
+        #expect(layout(#"{"frl_vault":2,"namespaces":{}}"#) == nil)
+        #expect(layout(#"{"frl_vault":1,"namespaces":{}} "#) == nil)
+        for expiry in ["-0", "01", "1.0", "1e3", "99999999999999999999"] {
+            #expect(layout(withExpiry(expiry)) == nil)
+        }
+    }
+
+    @Test("strings are carried only when they are well-formed UTF-8")
+    func malformedUTF8IsNotCarried() {
+        func isCarried(_ token: [UInt8]) -> Bool {
+            let json = Array(#"{"frl_vault":1,"namespaces":{"n":{"a":{"access_token":""#.utf8) + token
+                + Array(#"","expires_at_seconds":1,"refresh_token":null,"resource_server":"a","scope":"s","token_type":"Bearer"}}}}"#.utf8)
+            return json.withUnsafeBytes { CanonicalPlaintext.layout(of: $0) } != nil
+        }
+        #expect(isCarried(Array("ü€𝄞 and some ASCII to fill a word".utf8)))
+        for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80], [0xFF], [0x41, 0x09]] {
+            #expect(!isCarried(bad), "\(bad)")
+        }
+    }
+}
+
+/// Encoding into a spare buffer in one pass must give the two-pass bytes, whatever the spare.
+@Suite("One-pass plaintext encoding")
+struct OnePassEncodingTests {
+    @Test("a spare of the right size, a smaller one and a larger one all give the two-pass plaintext")
+    func spareSizesDoNotChangeTheBytes() throws {
+        let document = VaultDocument(namespaces: ["tokens": FormatFixtures.tokenMap(count: 40), "other": sampleTokens("o")])
+        let plain = try PlaintextDocument.encode(document, path: "/tmp/x")
+        let expected = plain.withUnsafeBytes { Array($0) }
+        for spareCount in [plain.count, PlaintextPadding.minimumCount, plain.count + 1024, plain.count * 4] {
+            let spare = try SecureBytes(count: spareCount)
+            let padded = try PlaintextDocument.encode(document, path: "/tmp/x", reusing: spare)
+            #expect(padded.withUnsafeBytes { Array($0) } == expected, "spare of \(spareCount) bytes")
+            #expect((padded === spare) == (spareCount == plain.count))
+        }
+    }
+}
