@@ -30,7 +30,7 @@ indirect enum JSONValue {
         switch self {
         case .object(let members):
             let keys = OutputBytes.jsonOrder(members)
-            JSONValue.orderedObject(keys.map { ($0, members[$0]!) }).write(to: &output, indent: indent)
+            JSONValue.orderedObject(keys.compactMap { key in members[key].map { (key, $0) } }).write(to: &output, indent: indent)
         case .orderedObject(let members):
             if members.isEmpty { output.append("{}"); return }
             output.append("{\n")

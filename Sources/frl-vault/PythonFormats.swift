@@ -12,7 +12,8 @@ enum PythonFormats {
     static func json(_ tokens: TokenMap) -> OutputBytes {
         var output = OutputBytes(reservingCapacity: tokens.count * 512 + 64)
         output.appendJSONObject(keys: OutputBytes.jsonOrder(tokens), indent: 0) { resourceServer, indent, output in
-            writeTokenSet(tokens[resourceServer]!, fieldsSorted: false, indent: indent, to: &output)
+            guard let tokenSet = tokens[resourceServer] else { return }
+            writeTokenSet(tokenSet, fieldsSorted: false, indent: indent, to: &output)
         }
         output.append(byte: UInt8(ascii: "\n"))
         return output
@@ -43,8 +44,7 @@ enum PythonFormats {
     /// lower-cased because ConfigParser's `optionxform` does that on every `set`.
     static func cfg(_ tokens: TokenMap, section: String) -> String {
         var output = "[\(section)]\n"
-        for resourceServer in tokens.keys.sorted() {
-            let set = tokens[resourceServer]!
+        for (_, set) in tokens.sorted(by: { $0.key < $1.key }) {
             let fields: [(String, String)] = [
                 ("scope", set.scope),
                 ("access_token", set.accessToken),

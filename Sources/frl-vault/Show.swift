@@ -44,9 +44,10 @@ struct Show: ParsableCommand {
             switch key {
             case "namespaces":
                 output.appendJSONObject(keys: OutputBytes.jsonOrder(namespaces), indent: indent) { name, indent, output in
-                    let map = namespaces[name]!
+                    let map = namespaces[name] ?? [:]
                     output.appendJSONObject(keys: OutputBytes.jsonOrder(map), indent: indent) { resourceServer, indent, output in
-                        PythonFormats.writeTokenSet(visible(map[resourceServer]!), fieldsSorted: true, indent: indent, to: &output)
+                        guard let tokenSet = map[resourceServer] else { return }
+                        PythonFormats.writeTokenSet(visible(tokenSet), fieldsSorted: true, indent: indent, to: &output)
                     }
                 }
             case "path": output.appendJSONString(path)
@@ -63,13 +64,12 @@ struct Show: ParsableCommand {
         TerminalText.write(path, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for name in namespaces.keys.sorted() {
-            let map = namespaces[name]!
+        for (name, map) in namespaces.sorted(by: { $0.key < $1.key }) {
             output.append("namespace ")
             TerminalText.write(name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            for resourceServer in map.keys.sorted() {
-                writeTokenSet(resourceServer, visible(map[resourceServer]!), now, to: &output)
+            for (resourceServer, tokenSet) in map.sorted(by: { $0.key < $1.key }) {
+                writeTokenSet(resourceServer, visible(tokenSet), now, to: &output)
             }
         }
         return output

@@ -59,15 +59,14 @@ struct Status: ParsableCommand {
             return output
         }
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for name in namespaces.keys.sorted() {
-            let map = namespaces[name]!
+        for (name, map) in namespaces.sorted(by: { $0.key < $1.key }) {
             output.append("namespace ")
             TerminalText.write(name, to: &output)
             output.append(": ")
             output.append(decimal: map.count)
             output.append(map.count == 1 ? " resource server\n" : " resource servers\n")
-            for resourceServer in map.keys.sorted() {
-                writeSummary(of: resourceServer, map[resourceServer]!, now, to: &output)
+            for (resourceServer, tokenSet) in map.sorted(by: { $0.key < $1.key }) {
+                writeSummary(of: resourceServer, tokenSet, now, to: &output)
             }
         }
         return output
