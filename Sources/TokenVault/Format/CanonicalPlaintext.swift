@@ -62,7 +62,7 @@ enum CanonicalPlaintext {
             guard take(#"{"access_token":"#), plainString() != nil,
                 take(#","expires_at_seconds":"#), integer(),
                 take(#","refresh_token":"#), take("null") || plainString() != nil,
-                take(#","resource_server":"#), let named = plainString(), Self.same(named, server),
+                take(#","resource_server":"#), let named = plainString(), WordScan.sameBytes(named, server),
                 take(#","scope":"#), plainString() != nil,
                 take(#","token_type":"Bearer"}"#)
             else { return false }
@@ -85,7 +85,7 @@ enum CanonicalPlaintext {
             while index < bytes.count {
                 if index + 8 <= bytes.count {
                     let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if !Self.mayStopString(word) {
+                    if !WordScan.mayStopString(word) {
                         ascii = ascii && word & 0x8080_8080_8080_8080 == 0
                         index += 8
                         continue
@@ -125,44 +125,16 @@ enum CanonicalPlaintext {
         private mutating func take(_ literal: StaticString) -> Bool {
             let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
             guard index + expected.count <= bytes.count,
-                Self.same(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + expected.count)]), expected)
+                WordScan.sameBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + expected.count)]), expected)
             else { return false }
             index += expected.count
             return true
         }
 
-        private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-            a.count == b.count && firstDifference(a, b, upTo: a.count) == nil
-        }
-
         private static func precedes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
             let common = min(left.count, right.count)
-            if let index = firstDifference(left, right, upTo: common) { return left[index] < right[index] }
+            if let index = WordScan.firstDifference(left, right, upTo: common) { return left[index] < right[index] }
             return left.count < right.count
-        }
-
-        /// The first index below `count` where the two differ, eight bytes at a time.
-        private static func firstDifference(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, upTo count: Int) -> Int? {
-            var index = 0
-            while index + 8 <= count,
-                a.loadUnaligned(fromByteOffset: index, as: UInt64.self) == b.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            {
-                index += 8
-            }
-            while index < count {
-                if a[index] != b[index] { return index }
-                index += 1
-            }
-            return nil
-        }
-
-        /// Whether any of the eight bytes is `"`, `\` or a control character (no false negatives).
-        private static func mayStopString(_ word: UInt64) -> Bool {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-            let belowSpace = (word &- ones &* 0x20) & ~word & highs != 0
-            return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
         }
 
         /// RFC 3629 well-formedness (no overlong forms, surrogates or values past U+10FFFF):

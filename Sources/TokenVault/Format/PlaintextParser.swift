@@ -180,7 +180,7 @@ struct PlaintextParser: ~Copyable {
             default: return nil
             }
             let expected = UnsafeRawBufferPointer(start: candidate.1.utf8Start, count: candidate.1.utf8CodeUnitCount)
-            guard PlaintextParser.sameBytes(name, expected) else { return nil }
+            guard WordScan.sameBytes(name, expected) else { return nil }
             self = candidate.0
         }
 
@@ -281,7 +281,7 @@ struct PlaintextParser: ~Copyable {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
         var end = start
-        while end + 8 <= bytes.count, !PlaintextParser.mayStopString(bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
+        while end + 8 <= bytes.count, !WordScan.mayStopString(bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
             end += 8
         }
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
@@ -438,7 +438,7 @@ struct PlaintextParser: ~Copyable {
         // Fast path: no escapes, which is every string this package writes but a few. Eight
         // bytes at a time while none of them can end the run or is a control character.
         while index + 8 <= bytes.count,
-            !PlaintextParser.mayStopString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            !WordScan.mayStopString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
         {
             index += 8
         }
@@ -484,39 +484,13 @@ struct PlaintextParser: ~Copyable {
     /// Whether `raw` (an unescaped JSON string's bytes) spells exactly `name`, with no raw
     /// control character (which `string()` would refuse).
     private static func isName(_ raw: UnsafeRawBufferPointer, _ name: String) -> Bool {
-        let same = name.utf8.withContiguousStorageIfAvailable { sameBytes(raw, UnsafeRawBufferPointer($0)) }
+        let same = name.utf8.withContiguousStorageIfAvailable { WordScan.sameBytes(raw, UnsafeRawBufferPointer($0)) }
         guard same ?? raw.elementsEqual(name.utf8) else { return false }
         var index = 0
-        while index + 8 <= raw.count, !mayStopString(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+        while index + 8 <= raw.count, !WordScan.mayStopString(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
             index += 8
         }
         return raw[index...].allSatisfy { $0 >= 0x20 }
-    }
-
-    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        var index = 0
-        while index + 8 <= a.count {
-            if a.loadUnaligned(fromByteOffset: index, as: UInt64.self) != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
-                return false
-            }
-            index += 8
-        }
-        while index < a.count {
-            if a[index] != b[index] { return false }
-            index += 1
-        }
-        return true
-    }
-
-    /// Whether any of the eight bytes is `"`, `\` or a control character (no false
-    /// negatives; a false positive only sends the word through the byte-by-byte loop).
-    private static func mayStopString(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let belowSpace = (word &- ones &* 0x20) & ~word & highs != 0
-        return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {
