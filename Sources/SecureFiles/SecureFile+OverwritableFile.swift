@@ -104,14 +104,7 @@ public final class OverwritableFile {
     /// Opens `path` for writing again and proves it is still the inode checked: a name swapped
     /// in between is refused rather than overwritten.
     private func reopenForWriting() throws(FileError) -> Int32 {
-        let fd = try SystemCall.open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK)
-        let info: stat
-        do {
-            info = try SystemCall.fstat(fd, path: path)
-        } catch {
-            SystemCall.close(fd)
-            throw error
-        }
+        let (fd, info) = try SystemCall.openAndStat(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK)
         guard UInt64(info.st_dev) == identity.device, UInt64(info.st_ino) == identity.inode else {
             SystemCall.close(fd)
             throw .system(path: path, operation: "reopen (the file was replaced meanwhile)", errno: EAGAIN)
@@ -142,17 +135,11 @@ extension SecureFile {
     /// link at `path` is refused (`O_NOFOLLOW`); resolve it first if it should be followed.
     public static func openForOverwrite(_ path: String) throws(FileError) -> OverwritableFile? {
         let fd: Int32
-        do {
-            fd = try SystemCall.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-        } catch .notFound {
-            return nil
-        }
         let info: stat
         do {
-            info = try SystemCall.fstat(fd, path: path)
-        } catch {
-            SystemCall.close(fd)
-            throw error
+            (fd, info) = try SystemCall.openAndStat(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+        } catch .notFound {
+            return nil
         }
         return OverwritableFile(path: path, descriptor: fd, info: info)
     }

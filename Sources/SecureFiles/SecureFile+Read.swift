@@ -15,23 +15,12 @@ extension SecureFile {
         return try SystemCall.readAll(fd, limit: limit, sizeHint: status.size, path: path)
     }
 
-    /// The whole file, or nil when nothing is at `path`.
+    /// The whole of a regular file, or nil when nothing is at `path`. For the token storages,
+    /// whose paths sit in shared places: a FIFO or device planted at the path is refused
+    /// (`.notRegularFile`) instead of blocking the reader or feeding it endless data.
     public static func readIfPresent(_ path: String, limit: Int = defaultReadLimit) throws(FileError) -> [UInt8]? {
-        do {
-            return try read(path, limit: limit)
-        } catch .notFound {
-            return nil
-        }
-    }
-
-    /// Lends the file's bytes to `body`, then zeroes the scratch buffer, so a keyfile or a
-    /// passphrase file leaves no copy behind in freed heap memory.
-    public static func withContents<R>(
-        of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R {
-        var bytes = try read(path, limit: limit)
-        defer { wipe(&bytes) }
-        return try bytes.withUnsafeBytes { try body($0) }
+        guard let file = try openForReading(path) else { return nil }
+        return try file.readAll(limit: limit)
     }
 
     /// Overwrites the array's storage with zeros in a way the optimiser may not remove.

@@ -45,17 +45,11 @@ extension SecureFile {
     /// planted at the path from hanging the open; it changes nothing for regular files.
     public static func openForReading(_ path: String) throws(FileError) -> ReadableFile? {
         let fd: Int32
-        do {
-            fd = try SystemCall.open(path, O_RDONLY | O_NONBLOCK)
-        } catch .notFound {
-            return nil
-        }
         let info: stat
         do {
-            info = try SystemCall.fstat(fd, path: path)
-        } catch {
-            SystemCall.close(fd)
-            throw error
+            (fd, info) = try SystemCall.openAndStat(path, O_RDONLY | O_NONBLOCK)
+        } catch .notFound {
+            return nil
         }
         return ReadableFile(path: path, descriptor: fd, status: FileStatus(info))
     }

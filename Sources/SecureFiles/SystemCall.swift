@@ -44,6 +44,18 @@ enum SystemCall {
         return info
     }
 
+    /// Opens `path` and fstats the descriptor, closing it again if the fstat fails: checks are
+    /// made on what was opened, never on a second lookup of the name.
+    static func openAndStat(_ path: String, _ flags: Int32) throws(FileError) -> (descriptor: Int32, info: stat) {
+        let fd = try open(path, flags)
+        do {
+            return (fd, try fstat(fd, path: path))
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: off_t? = nil, path: String) throws(FileError) {
         guard var cursor = bytes.baseAddress else { return }
         var remaining = bytes.count

@@ -24,15 +24,18 @@ struct ReadTests {
         #expect(contents.count > 0)
     }
 
-    @Test("withContents lends the bytes and wipe zeroes an array")
-    func withContents() throws {
-        let dir = try TemporaryDirectory()
-        let path = dir.file("secret")
-        try SecureFile.writeAtomically(bytes("s3cret"), to: path)
-        let count = try SecureFile.withContents(of: path, limit: 64) { $0.count }
-        #expect(count == 6)
+    @Test("wipe zeroes an array")
+    func wipeZeroes() {
         var scratch = bytes("s3cret")
         SecureFile.wipe(&scratch)
         #expect(scratch == [0, 0, 0, 0, 0, 0])
+    }
+
+    @Test("readIfPresent refuses a FIFO planted at the path instead of blocking on it")
+    func fifoIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("mytokens.json")
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(throws: FileError.notRegularFile(path: path)) { try SecureFile.readIfPresent(path) }
     }
 }
