@@ -21,6 +21,8 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // prctl(2) for the CLI's process hygiene: header-only, so static builds have it too.
+        .systemLibrary(name: "CProcessControl"),
         .target(name: "VaultCrypto", dependencies: ["CSodium"]),
         .target(name: "SecureFiles"),
         .target(name: "Tokens", dependencies: ["SecureFiles"]),
@@ -37,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "frl-vault",
             dependencies: [
-                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles",
+                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

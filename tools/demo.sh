@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# The main job on defaults: build frl-vault, then a real vault round trip in a private temp
-# directory: a new keyfile and vault, a sample token map imported, read back (redacted and
-# verified), exported and compared, then securely cleared.
+# The main job on defaults: build the release frl-vault (tools/build-release.sh), then a real
+# vault round trip in a private temp directory: a new keyfile and vault, a sample token map
+# imported, read back (redacted and verified), exported and compared, then securely cleared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
-swift build -c release --static-swift-stdlib --product frl-vault >&2
-frl="$(swift build -c release --static-swift-stdlib --show-bin-path)/frl-vault"
+frl="$(bash tools/build-release.sh)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

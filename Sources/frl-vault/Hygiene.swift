@@ -1,13 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import CProcessControl
 
 /// Process hardening done before any key is read: a core dump or a debugger attached by
 /// another user of the machine would otherwise see the passphrase and the decrypted tokens.
 enum Hygiene {
-    /// `PR_SET_DUMPABLE` from <linux/prctl.h>.
-    private static let setDumpable: Int = 4
-
     /// Sets RLIMIT_CORE to zero (hard limit too, so a child cannot raise it) and clears the
     /// dumpable flag, which also stops ptrace attach by non-root processes of the same user.
     /// Returns false if either step failed; the caller goes on, since neither is fatal to the
@@ -36,12 +34,7 @@ enum Hygiene {
         return allReset
     }
 
-    /// prctl(2) is variadic in C, which Swift does not import; look it up and call it with
-    /// its fixed five-integer syscall signature, which is how glibc implements it.
     private static func clearDumpableFlag() -> Bool {
-        typealias PrctlFunction = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return false }
-        let prctl = unsafeBitCast(symbol, to: PrctlFunction.self)
-        return prctl(Int32(setDumpable), 0, 0, 0, 0) == 0
+        frl_set_dumpable(0) == 0 && frl_get_dumpable() == 0
     }
 }

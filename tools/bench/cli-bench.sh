@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process timings of the frl-vault CLI, side by side with `age -d` decrypting the same
-# JSON, for static and dynamic builds; rekey time per Argon2id preset. Replaces its section of
-# tools/bench/RESULTS.md (between the cli-bench markers). Takes ~10 minutes on 2 cores (two release builds, then hyperfine).
+# JSON, for the release build (static PIE, tools/build-release.sh) and, for comparison, a build
+# that links only the Swift runtime statically; rekey time per Argon2id preset. Replaces its
+# section of tools/bench/RESULTS.md (between the cli-bench markers). Takes ~10 minutes on 2
+# cores (two release builds, then hyperfine).
 #
 #   bash tools/bench/cli-bench.sh            # everything
 #   RUNS=20 SKIP_SENSITIVE=1 bash tools/bench/cli-bench.sh   # quicker
@@ -24,13 +26,12 @@ bash tools/setup.sh >/dev/null
 WORK=$(mktemp -d /tmp/frl-vault-cli-bench-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-echo "cli-bench: building release binaries (dynamic and --static-swift-stdlib)" >&2
-swift build -c release --product frl-vault --scratch-path .build-bench-dynamic >/dev/null
+echo "cli-bench: building release binaries (tools/build-release.sh and --static-swift-stdlib)" >&2
+cp "$(bash tools/build-release.sh 2>/dev/null)" "$WORK/frl-vault-release"
 swift build -c release --product frl-vault --scratch-path .build-bench-static --static-swift-stdlib >/dev/null
-cp .build-bench-dynamic/release/frl-vault "$WORK/frl-vault-dynamic"
-cp .build-bench-static/release/frl-vault "$WORK/frl-vault-static"
-STATIC=$WORK/frl-vault-static
-DYNAMIC=$WORK/frl-vault-dynamic
+cp .build-bench-static/release/frl-vault "$WORK/frl-vault-swift-static"
+RELEASE=$WORK/frl-vault-release
+SWIFT_STATIC=$WORK/frl-vault-swift-static
 
 cd "$WORK"
 python3 - <<'PY'
@@ -50,12 +51,12 @@ for n in (5, 1000):
     with open(f"tokens-{n}.json", "w") as f:
         json.dump(tokens, f, indent=2)
 PY
-"$STATIC" keygen key >/dev/null
+"$RELEASE" keygen key >/dev/null
 age-keygen -o identity.txt 2>/dev/null
 RECIPIENT=$(age-keygen -y identity.txt)
 for n in 5 1000; do
-    "$STATIC" init --vault "v$n" --keyfile key >/dev/null
-    "$STATIC" import "tokens-$n.json" --vault "v$n" --keyfile key >/dev/null
+    "$RELEASE" init --vault "v$n" --keyfile key >/dev/null
+    "$RELEASE" import "tokens-$n.json" --vault "v$n" --keyfile key >/dev/null
     age -r "$RECIPIENT" -o "tokens-$n.json.age" "tokens-$n.json"
 done
 
@@ -68,56 +69,51 @@ HF=(hyperfine --style none --warmup 5 --runs "$RUNS" -N)
     echo "Keyfile vaults; \`age -d -i IDENTITY\` decrypts the same JSON (X25519 recipient) for comparison."
     echo "The machine is shared with other builds, so compare rows of one run, not runs."
     echo
-    echo "Binary sizes: static $(du -h "$STATIC" | cut -f1), dynamic $(du -h "$DYNAMIC" | cut -f1)."
+    echo "Release build: a static PIE from \`tools/build-release.sh\` ($(du -h "$RELEASE" | cut -f1)). For comparison, \`--static-swift-stdlib\` only ($(du -h "$SWIFT_STATIC" | cut -f1)), which still loads libc, libstdc++ and libsodium at start-up."
     echo
     echo "### Reading (status, show --json, export) vs age -d"
     echo
 } > results.md
 for n in 5 1000; do
     "${HF[@]}" --export-markdown "read-$n.md" \
-        -n "frl-vault --version (static; process start floor)" "$STATIC --version" \
-        -n "status (static, $n RS)" "$STATIC status --vault v$n --keyfile key" \
-        -n "show --json (static, $n RS)" "$STATIC show --json --vault v$n --keyfile key" \
-        -n "export (static, $n RS)" "$STATIC export --vault v$n --keyfile key" \
-        -n "status (dynamic, $n RS)" "$DYNAMIC status --vault v$n --keyfile key" \
-        -n "export (dynamic, $n RS)" "$DYNAMIC export --vault v$n --keyfile key" \
+        -n "frl-vault --version (release; process start floor)" "$RELEASE --version" \
+        -n "status (release, $n RS)" "$RELEASE status --vault v$n --keyfile key" \
+        -n "show --json (release, $n RS)" "$RELEASE show --json --vault v$n --keyfile key" \
+        -n "export (release, $n RS)" "$RELEASE export --vault v$n --keyfile key" \
+        -n "status (--static-swift-stdlib, $n RS)" "$SWIFT_STATIC status --vault v$n --keyfile key" \
+        -n "export (--static-swift-stdlib, $n RS)" "$SWIFT_STATIC export --vault v$n --keyfile key" \
         -n "age -d ($n RS)" "age -d -i identity.txt tokens-$n.json.age" >/dev/null
     { echo "#### $n resource servers"; echo; cat "read-$n.md"; echo; } >> results.md
 done
 
 # Rekey: the vault is restored before every run, so each run does the same work: derive the
 # old key (header's cost), derive the new one, re-encrypt, verify, rename.
-echo "### rekey (static)" >> results.md
+echo "### rekey (release)" >> results.md
 echo >> results.md
 printf 'first passphrase\n' > pass-a
 printf 'second passphrase\n' > pass-b
 chmod 600 pass-a pass-b
-"$STATIC" keygen key-b >/dev/null
+"$RELEASE" keygen key-b >/dev/null
 cp v5 pristine-keyfile.vault
 REKEY=(-n "keyfile -> keyfile (5 RS)" --prepare "cp pristine-keyfile.vault rk.vault" \
-    "$STATIC rekey --vault rk.vault --keyfile key --new-keyfile key-b")
+    "$RELEASE rekey --vault rk.vault --keyfile key --new-keyfile key-b")
 presets=(interactive moderate)
 [ -z "${SKIP_SENSITIVE:-}" ] && presets+=(sensitive)
 for preset in "${presets[@]}"; do
-    "$STATIC" init --vault "pristine-$preset.vault" --passphrase-file pass-a --kdf "$preset" >/dev/null
+    "$RELEASE" init --vault "pristine-$preset.vault" --passphrase-file pass-a --kdf "$preset" >/dev/null
     REKEY+=(-n "passphrase -> passphrase, $preset (two Argon2id runs)" --prepare "cp pristine-$preset.vault rk.vault" \
-        "$STATIC rekey --vault rk.vault --passphrase-file pass-a --new-passphrase-file pass-b --kdf $preset")
+        "$RELEASE rekey --vault rk.vault --passphrase-file pass-a --new-passphrase-file pass-b --kdf $preset")
 done
 hyperfine --style none --warmup 1 --runs 5 -N --export-markdown rekey.md "${REKEY[@]}" >/dev/null
 cat rekey.md >> results.md
 
 {
     echo
-    echo "### What the binaries link"
+    echo "### What the release binary links"
     echo
-    echo "Dynamic build, Foundation-family libraries it needs (\`ldd\`):"
-    echo
-    echo '```'
-    ldd "$DYNAMIC" | grep -i -E 'foundation|icu' | awk '{print $1}' || true
-    echo '```'
-    echo
-    echo "Static build: $(nm "$STATIC" | grep -c '20FoundationEssentials') FoundationEssentials symbols,"
-    echo "$(nm "$STATIC" | grep -c '10Foundation' || true) Foundation symbols, $(nm "$STATIC" | grep -c '27FoundationInternationalization' || true) FoundationInternationalization symbols."
+    echo "\`file\`: $(file -b "$RELEASE" | cut -d, -f1-4)."
+    echo "$(nm "$RELEASE" | grep -c '20FoundationEssentials') FoundationEssentials symbols,"
+    echo "$(nm "$RELEASE" | grep -c '10Foundation' || true) Foundation symbols, $(nm "$RELEASE" | grep -c '27FoundationInternationalization' || true) FoundationInternationalization symbols."
 } >> results.md
 
 python3 - "$ROOT/$OUT" results.md <<'PY'

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the release frl-vault the way that starts fastest, and prints the binary's path.
+#
+# A static PIE: the Swift runtime, FoundationEssentials, glibc and libsodium are all linked in,
+# so start-up maps one file and the dynamic loader resolves no symbols (a dynamically linked
+# build spends ~1.5 ms of a ~4 ms run loading and relocating five shared libraries). It stays
+# position independent, so ASLR still moves it; packed relative relocations (DT_RELR) keep the
+# start-up relocation table to a few KiB. The binary needs nothing at run time beyond the kernel.
+#
+#   bash tools/build-release.sh                 # builds into .build-release, prints the path
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/setup.sh >&2
+flags=(
+    -c release --product frl-vault --scratch-path .build-release
+    # glibc's static-PIE start-up refuses a binary that carries an rpath.
+    --disable-local-rpath
+    -Xswiftc -static-executable -Xswiftc -Xclang-linker -Xswiftc -static-pie
+    -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+)
+swift build "${flags[@]}" >&2
+echo "$(swift build "${flags[@]}" --show-bin-path)/frl-vault"
