@@ -82,7 +82,7 @@ public final class FileLock: Sendable {
     /// Ours (the real or effective user, which creates it) and private. A file of another user,
     /// even root, is refused: we cannot know who holds it open. `fix` is a command.
     private static func checkTrusted(_ status: FileStatus, path: String) throws(FileError) {
-        let quotedPath = shellQuoted(path)
+        let quotedPath = ShellQuoting.quoted(path)
         let mine = status.ownerID == getuid() || status.ownerID == geteuid()
         let remove = (mine ? "" : "sudo ") + (status.isDirectory ? "rmdir " : "rm ") + quotedPath
         guard status.isRegularFile else {
@@ -103,11 +103,6 @@ public final class FileLock: Sendable {
                 reason: "the lock file can be opened by other users (mode \(String(repeating: "0", count: max(0, 4 - digits.count)) + digits))",
                 fix: "chmod 600 \(quotedPath)")
         }
-    }
-
-    private static func shellQuoted(_ path: String) -> String {
-        let plain = !path.isEmpty && path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:@%".contains($0) }
-        return plain ? path : "'" + path.replacing("'", with: "'\\''") + "'"
     }
 
     /// Releases the lock; calling it again does nothing.

@@ -86,9 +86,5 @@ enum PermissionPolicy {
     }
 
     /// Shell-quoted when needed, so the printed fix can be pasted as it is.
-    static func quoted(_ path: String) -> String {
-        let plain = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:@%".contains($0) }
-        if plain && !path.isEmpty { return path }
-        return "'" + path.replacing("'", with: "'\\''") + "'"
-    }
+    static func quoted(_ path: String) -> String { ShellQuoting.quoted(path) }
 }

@@ -33,10 +33,5 @@ enum PassphraseFilePolicy {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    /// Shell-quoted when needed, so the printed fix can be pasted as it is.
-    static func quoted(_ path: String) -> String {
-        let plain = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:@%".contains($0) }
-        if plain && !path.isEmpty { return path }
-        return "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
-    }
+    static func quoted(_ path: String) -> String { ShellQuoting.quoted(path) }
 }
