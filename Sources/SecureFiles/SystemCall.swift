@@ -79,26 +79,37 @@ enum SystemCall {
 
     /// Reads until end of file, refusing more than `limit` bytes.
     static func readAll(_ fd: Int32, limit: Int, sizeHint: Int, path: String) throws(FileError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: min(max(sizeHint, 0), limit) + 1)
-        var filled = 0
+        var contents: [UInt8] = []
+        var chunkSize = min(max(sizeHint, 0), limit) + 1
         while true {
-            if filled == buffer.count {
-                guard buffer.count <= limit else { throw .tooLarge(path: path, limit: limit) }
-                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit + 1 - buffer.count)))
+            // Read straight into uninitialised capacity: zero-filling it first touched every
+            // page of a large vault one more time.
+            var failure: FileError?
+            var atEnd = false
+            let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { raw, initialised in
+                var filled = 0
+                while filled < raw.count, let base = raw.baseAddress {
+                    let count = read(fd, base + filled, raw.count - filled)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = error("read", path: path)
+                        break
+                    }
+                    if count == 0 {
+                        atEnd = true
+                        break
+                    }
+                    filled += count
+                }
+                initialised = filled
             }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + filled, raw.count - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw error("read", path: path)
-            }
-            if count == 0 { break }
-            filled += count
-            if filled > limit { throw .tooLarge(path: path, limit: limit) }
+            if let failure { throw failure }
+            if contents.isEmpty { contents = chunk } else { contents.append(contentsOf: chunk) }
+            if contents.count > limit { throw .tooLarge(path: path, limit: limit) }
+            if atEnd { return contents }
+            // The file grew past its size hint: read on in chunks as large as what is read so far.
+            chunkSize = max(1, min(contents.count, limit + 1 - contents.count))
         }
-        buffer.removeSubrange(filled...)
-        return buffer
     }
 
     static func fsync(_ fd: Int32, path: String) throws(FileError) {

@@ -101,7 +101,7 @@ extension OutputBytes {
         // nothing to escape: check and copy it as one buffer instead of scalar by scalar.
         var text = text
         let copied = text.withUTF8 { buffer -> Bool in
-            for byte in buffer where byte < 0x20 || byte > 0x7E || byte == 0x22 || byte == 0x5C { return false }
+            guard OutputBytes.isPlainJSONText(buffer) else { return false }
             append(byte: UInt8(ascii: "\""))
             append(bytesOf: buffer)
             append(byte: UInt8(ascii: "\""))

@@ -64,11 +64,13 @@ struct Show: ParsableCommand {
         TerminalText.write(path, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for (name, map) in namespaces.sorted(by: { $0.key < $1.key }) {
+        for name in OutputBytes.jsonOrder(namespaces) {
+            let map = namespaces[name] ?? [:]
             output.append("namespace ")
             TerminalText.write(name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            for (resourceServer, tokenSet) in map.sorted(by: { $0.key < $1.key }) {
+            for resourceServer in OutputBytes.jsonOrder(map) {
+                guard let tokenSet = map[resourceServer] else { continue }
                 writeTokenSet(resourceServer, visible(tokenSet), now, to: &output)
             }
         }

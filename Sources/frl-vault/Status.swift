@@ -59,13 +59,15 @@ struct Status: ParsableCommand {
             return output
         }
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for (name, map) in namespaces.sorted(by: { $0.key < $1.key }) {
+        for name in OutputBytes.jsonOrder(namespaces) {
+            let map = namespaces[name] ?? [:]
             output.append("namespace ")
             TerminalText.write(name, to: &output)
             output.append(": ")
             output.append(decimal: map.count)
             output.append(map.count == 1 ? " resource server\n" : " resource servers\n")
-            for (resourceServer, tokenSet) in map.sorted(by: { $0.key < $1.key }) {
+            for resourceServer in OutputBytes.jsonOrder(map) {
+                guard let tokenSet = map[resourceServer] else { continue }
                 writeSummary(of: resourceServer, tokenSet, now, to: &output)
             }
         }

@@ -20,14 +20,19 @@ enum TerminalText {
     }
 
     /// `printable(text)` appended to a report. Control characters are rare, so the bytes are
-    /// checked first and copied whole: below 0x20, DEL, and 0xC2 (the lead byte of every C1
-    /// control's UTF-8 form; other characters starting with it take the careful path too).
+    /// checked first and copied whole: printable ASCII a word at a time; otherwise no byte
+    /// below 0x20, no DEL and no 0xC2 (the lead byte of every C1 control's UTF-8 form; other
+    /// characters starting with it take the careful path too).
     static func write(_ text: String, to output: inout OutputBytes) {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) {
-            output.append(text)
-        } else {
-            output.append(printable(text))
+        var text = text
+        let copied = text.withUTF8 { bytes -> Bool in
+            guard OutputBytes.isPrintableASCII(bytes) || bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) else {
+                return false
+            }
+            output.append(bytesOf: bytes)
+            return true
         }
+        if !copied { output.append(printable(text)) }
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

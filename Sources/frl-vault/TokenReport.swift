@@ -20,6 +20,13 @@ enum TokenReport {
     static func writeScopes(of set: TokenSet, to output: inout OutputBytes) {
         var scope = set.scope
         let written = scope.withUTF8 { bytes -> Bool in
+            // The usual scope string is already its own printable, single-spaced split-and-join.
+            if OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " "),
+                !zip(bytes, bytes.dropFirst()).contains(where: { $0 == UInt8(ascii: " ") && $1 == UInt8(ascii: " ") })
+            {
+                output.append(bytesOf: bytes)
+                return true
+            }
             guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
             var pendingSeparator = false
             var first = true
