@@ -32,6 +32,14 @@ public final class ReadableFile {
         return try SystemCall.readAll(descriptor, limit: limit, sizeHint: status.size, path: path)
     }
 
+    /// The file's first `count` bytes (fewer if it is shorter), with `readAll`'s refusals of
+    /// what is not a regular file: for a header, without reading a large file whole.
+    public func readPrefix(_ count: Int) throws(FileError) -> [UInt8] {
+        if status.isDirectory { throw .isDirectory(path: path) }
+        guard status.isRegularFile else { throw .notRegularFile(path: path) }
+        return try SystemCall.readAll(descriptor, limit: count, sizeHint: count, path: path, stoppingAtLimit: true)
+    }
+
     /// Lends the whole file to `body`, then zeroes the scratch buffer (for keyfiles).
     public func withContents<R>(limit: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         var bytes = try readAll(limit: limit)

@@ -78,9 +78,12 @@ enum SystemCall {
     }
 
     /// Reads until end of file, refusing more than `limit` bytes.
-    static func readAll(_ fd: Int32, limit: Int, sizeHint: Int, path: String) throws(FileError) -> [UInt8] {
+    /// `stoppingAtLimit`: return the first `limit` bytes instead of refusing a longer file.
+    static func readAll(
+        _ fd: Int32, limit: Int, sizeHint: Int, path: String, stoppingAtLimit: Bool = false
+    ) throws(FileError) -> [UInt8] {
         var contents: [UInt8] = []
-        var chunkSize = min(max(sizeHint, 0), limit) + 1
+        var chunkSize = min(max(sizeHint, 0), limit) + (stoppingAtLimit ? 0 : 1)
         while true {
             // Read straight into uninitialised capacity: zero-filling it first touched every
             // page of a large vault one more time.
@@ -106,9 +109,9 @@ enum SystemCall {
             if let failure { throw failure }
             if contents.isEmpty { contents = chunk } else { contents.append(contentsOf: chunk) }
             if contents.count > limit { throw .tooLarge(path: path, limit: limit) }
-            if atEnd { return contents }
+            if atEnd || (stoppingAtLimit && contents.count == limit) { return contents }
             // The file grew past its size hint: read on in chunks as large as what is read so far.
-            chunkSize = max(1, min(contents.count, limit + 1 - contents.count))
+            chunkSize = max(1, min(contents.count, limit + (stoppingAtLimit ? 0 : 1) - contents.count))
         }
     }
 

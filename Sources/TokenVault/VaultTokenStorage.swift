@@ -73,8 +73,11 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         let opened = try mappingFileErrors(role: .vault) { () throws(FileError) in try SecureFile.openForReading(path) }
         guard let file = opened else { throw VaultError.missingVault(path: path) }
         guard file.status.isRegularFile else { throw VaultError.notAVault(path: path) }
-        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in try file.readAll() }
-        return try VaultCodec.inspect(bytes, path: path)
+        // The header decides everything here, so a large vault is not read whole.
+        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in
+            try file.readPrefix(VaultHeader.byteCountToInspect)
+        }
+        return try VaultCodec.inspect(bytes, fileSize: file.status.size, path: path)
     }
 
     // MARK: - TokenStorage
@@ -101,6 +104,27 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     public func readAllNamespaces() throws -> [String: TokenMap] {
         guard let document = try loadDocument() else { throw VaultError.missingVault(path: path) }
         return document.namespaces
+    }
+
+    /// Every namespace's token sets read in place, namespaces and resource servers in code
+    /// point order, for reports over large vaults (see `TokenSetView`); `missingVault` when
+    /// there is none. Same checks and errors as `readAllNamespaces`. The views borrow the
+    /// decrypted plaintext, which is wiped when `body` returns: they must not escape it.
+    public func withNamespaceViews<Result>(_ body: ([NamespaceView]) throws -> Result) throws -> Result {
+        guard let bytes = try file.readIfPresent() else {
+            forgetVerifiedFile()
+            throw VaultError.missingVault(path: path)
+        }
+        if let document = cachedDocument(for: bytes) {
+            return try body(document.namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
+                let map = document.namespaces[name] ?? [:]
+                return NamespaceView(name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0].map(TokenSetView.init) })
+            })
+        }
+        let codec = try withCodec { $0 }
+        return try codec.withContent(of: bytes, path: path) { content in
+            try body(try PlaintextDocument.decodeViews(content, path: path))
+        }
     }
 
     /// Read-modify-write of every namespace under the lock (creating the vault when absent and

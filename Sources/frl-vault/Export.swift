@@ -22,10 +22,14 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let opened = try OpenVault(vault, key, namespace: namespace.namespace)
-        let tokens = try opened.storage.readTokens()
-        switch format {
-        case .json: Posix.writeStandardOutput(PythonFormats.json(tokens))
-        case .cfg: Posix.writeStandardOutput(PythonFormats.cfg(tokens, section: section ?? namespace.namespace))
+        try opened.storage.withNamespaceViews { views in
+            let tokenSets = views.first { $0.name == namespace.namespace }?.tokenSets ?? []
+            switch format {
+            case .json:
+                Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
+            case .cfg:
+                Posix.writeStandardOutput(OutputBytes(text: PythonFormats.cfg(tokenSets.map(\.tokenSet), section: section ?? namespace.namespace)))
+            }
         }
     }
 }

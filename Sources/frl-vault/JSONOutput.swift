@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import Tokens
+internal import TokenVault
 
 /// A JSON value written the same way every time: keys sorted (or in a fixed order), two-space indent, the
 /// separators and escapes of Python's `json.dump(obj, indent=2)` (non-ASCII as \uXXXX, "/"
@@ -97,30 +99,39 @@ indirect enum JSONValue {
 extension OutputBytes {
     /// A JSON string literal with Python's escapes.
     mutating func appendJSONString(_ text: String) {
-        // Nearly every string here (tokens, scopes, host names) is printable ASCII with
-        // nothing to escape: check and copy it as one buffer instead of scalar by scalar.
         var text = text
-        let copied = text.withUTF8 { buffer -> Bool in
-            guard OutputBytes.isPlainJSONText(buffer) else { return false }
+        text.withUTF8 { appendJSONString(utf8: $0) }
+    }
+
+    mutating func appendJSONString(_ text: TokenText) {
+        text.withUTF8 { appendJSONString(utf8: $0) }
+    }
+
+    /// Nearly every string here (tokens, scopes, host names) is printable ASCII with nothing
+    /// to escape: checked and copied as one buffer instead of scalar by scalar.
+    private mutating func appendJSONString(utf8 buffer: UnsafeBufferPointer<UInt8>) {
+        if OutputBytes.isPlainJSONText(buffer) {
             append(byte: UInt8(ascii: "\""))
             append(bytesOf: buffer)
             append(byte: UInt8(ascii: "\""))
-            return true
+        } else {
+            JSONValue.writeString(String(decoding: buffer, as: UTF8.self), to: &self)
         }
-        if !copied { JSONValue.writeString(text, to: &self) }
     }
 
-    /// An object whose members are written by `member` (given each key and the member's
-    /// indent), laid out as `JSONValue.orderedObject`.
-    mutating func appendJSONObject(keys: [String], indent: Int, member: (String, Int, inout OutputBytes) -> Void) {
-        if keys.isEmpty { append("{}"); return }
+    /// An object of one member per element, named by `key` and written by `member` (given the
+    /// element and the member's indent), laid out as `JSONValue.orderedObject`.
+    mutating func appendJSONObject<Element>(
+        _ elements: [Element], key: (Element) -> String, indent: Int, member: (Element, Int, inout OutputBytes) -> Void
+    ) {
+        if elements.isEmpty { append("{}"); return }
         append("{\n")
-        for (index, key) in keys.enumerated() {
+        for (index, element) in elements.enumerated() {
             append(spaces: indent + 2)
-            appendJSONString(key)
+            appendJSONString(key(element))
             append(": ")
-            member(key, indent + 2, &self)
-            append(index == keys.count - 1 ? "\n" : ",\n")
+            member(element, indent + 2, &self)
+            append(index == elements.count - 1 ? "\n" : ",\n")
         }
         append(spaces: indent)
         append(byte: UInt8(ascii: "}"))
@@ -133,19 +144,7 @@ extension OutputBytes {
         dictionary.keys.sorted(by: precedesInCodePointOrder)
     }
 
-    /// Byte comparison of the two strings' UTF-8 with memcmp where both are contiguous (the
-    /// generic `lexicographicallyPrecedes` walked the views a byte at a time).
     static func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
-        let fast = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-            right.utf8.withContiguousStorageIfAvailable { rightBytes -> Bool in
-                let common = min(leftBytes.count, rightBytes.count)
-                if common > 0, let leftStart = leftBytes.baseAddress, let rightStart = rightBytes.baseAddress {
-                    let order = memcmp(leftStart, rightStart, common)
-                    if order != 0 { return order < 0 }
-                }
-                return leftBytes.count < rightBytes.count
-            }
-        }
-        return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
+        CodePointOrder.precedes(left, right)
     }
 }

@@ -1,60 +1,144 @@
-/// A command's whole output built as UTF-8 bytes in one buffer, then written with one
-/// `write` loop. Reports over a thousand token sets were spending most of their time growing
-/// and re-validating Strings through interpolation; appending bytes to one reserved array
-/// is several times cheaper and gives the same bytes.
+internal import VaultCrypto
+
+/// A command's output as UTF-8 bytes, appended to one buffer and written with `write` loops.
+/// Reports over a thousand token sets were spending most of their time growing Strings and
+/// arrays; appending to one raw buffer gives the same bytes for a fraction of the work.
+///
+/// Either collecting (the whole output, then `write(to:)`), or streaming: 64 KiB at a time to a
+/// descriptor as it is built, so a large export needs no buffer its size. Commands build their
+/// output only after everything they print has been read and checked, so streaming never
+/// leaves half a report behind an error. The buffer is wiped when released: an export or
+/// `show --reveal` holds live tokens in it. Not meant to be copied (copies share the buffer).
 struct OutputBytes {
-    private(set) var bytes: [UInt8] = []
+    private let buffer: Buffer
 
     init(reservingCapacity capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        buffer = Buffer(capacity: max(capacity, 256), sink: nil)
+    }
+
+    init(streamingTo descriptor: Int32) {
+        buffer = Buffer(capacity: 1 << 16, sink: descriptor)
+    }
+
+    init(text: String) {
+        self.init(reservingCapacity: text.utf8.count)
+        append(text)
     }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    mutating func append(bytesOf buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: buffer)
+    mutating func append(bytesOf bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(UnsafeRawBufferPointer(bytes))
     }
 
     mutating func append(byte: UInt8) {
-        bytes.append(byte)
+        buffer.append(byte: byte)
     }
 
     mutating func append(spaces count: Int) {
-        guard count > 0 else { return }
         let blanks: StaticString = "                                "
         var remaining = count
         while remaining > 0 {
             let run = min(remaining, blanks.utf8CodeUnitCount)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: blanks.utf8Start, count: run))
+            buffer.append(UnsafeRawBufferPointer(start: blanks.utf8Start, count: run))
             remaining -= run
         }
     }
 
     /// `String(number)` without the String: works on the magnitude, so Int.min prints too.
     mutating func append(decimal number: Int, minimumDigits: Int = 1) {
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        if number < 0 { buffer.append(byte: UInt8(ascii: "-")) }
         var magnitude = number.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
         withUnsafeMutableBytes(of: &digits) { scratch in
+            var start = scratch.count
             repeat {
-                scratch[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
-                count += 1
             } while magnitude > 0
-            if count < minimumDigits {
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumDigits - count))
+            while scratch.count - start < minimumDigits, start > 0 {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0")
             }
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(scratch[index]) }
+            buffer.append(UnsafeRawBufferPointer(rebasing: scratch[start...]))
+        }
+    }
+
+    /// The bytes collected so far as text, for the few callers that still want a String.
+    var text: String { buffer.withContents { String(decoding: $0, as: UTF8.self) } }
+
+    /// Writes what has not been written yet: to the streaming descriptor, or to `descriptor`.
+    func write(to descriptor: Int32) {
+        buffer.flush(to: buffer.sink ?? descriptor)
+    }
+
+    private final class Buffer {
+        private var base: UnsafeMutableRawPointer
+        private var capacity: Int
+        private var count = 0
+        let sink: Int32?
+
+        init(capacity: Int, sink: Int32?) {
+            self.capacity = capacity
+            self.sink = sink
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+
+        deinit {
+            SecureMemory.wipe(UnsafeMutableRawBufferPointer(start: base, count: count))
+            base.deallocate()
+        }
+
+        func append(_ bytes: UnsafeRawBufferPointer) {
+            guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+            if bytes.count > capacity - count { makeRoom(for: bytes.count) }
+            if let sink, bytes.count > capacity {
+                // Larger than the whole buffer (the buffer was just flushed): straight out.
+                Posix.writeAll(sink, bytes)
+                return
+            }
+            (base + count).copyMemory(from: source, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        func append(byte: UInt8) {
+            if count == capacity { makeRoom(for: 1) }
+            base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+            count += 1
+        }
+
+        func withContents<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            body(UnsafeRawBufferPointer(start: base, count: count))
+        }
+
+        func flush(to descriptor: Int32) {
+            Posix.writeAll(descriptor, UnsafeRawBufferPointer(start: base, count: count))
+            SecureMemory.wipe(UnsafeMutableRawBufferPointer(start: base, count: count))
+            count = 0
+        }
+
+        /// Streaming: flush. Collecting: move to a buffer twice as large (or large enough),
+        /// wiping the old one, so no stray copy of the output is left in freed memory.
+        private func makeRoom(for needed: Int) {
+            if let sink {
+                flush(to: sink)
+                return
+            }
+            let newCapacity = max(capacity * 2, count + needed)
+            let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+            newBase.copyMemory(from: base, byteCount: count)
+            SecureMemory.wipe(UnsafeMutableRawBufferPointer(start: base, count: count))
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
         }
     }
 
@@ -73,8 +157,6 @@ struct OutputBytes {
             byte: { (0x20...0x7E).contains($0) && $0 != 0x22 && $0 != 0x5C })
     }
 
-    /// The bytes as text, for the few callers that still want a String.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Word-at-a-time byte tests. Each `mayHold...` has no false negatives; a false positive only

@@ -28,8 +28,10 @@ enum Posix {
 
     static func writeStandardOutput(_ text: String) { writeAll(STDOUT_FILENO, text) }
     static func writeStandardError(_ text: String) { writeAll(STDERR_FILENO, text) }
+    static let standardOutput = STDOUT_FILENO
+
     static func writeStandardOutput(_ output: OutputBytes) {
-        output.bytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
+        output.write(to: STDOUT_FILENO)
     }
 
     /// One `write` loop rather than stdio, so output is never left in a buffer when the

@@ -1,4 +1,5 @@
 internal import Tokens
+internal import TokenVault
 
 /// The two plaintext formats of Fair Research Login's storages, written to a string for
 /// `export`: `JSONTokenStorage` (json.dump with indent=2) and `ConfigParserTokenStorage`
@@ -9,11 +10,10 @@ enum PythonFormats {
         case json, cfg
     }
 
-    static func json(_ tokens: TokenMap) -> OutputBytes {
-        var output = OutputBytes(reservingCapacity: tokens.count * 512 + 64)
-        output.appendJSONObject(keys: OutputBytes.jsonOrder(tokens), indent: 0) { resourceServer, indent, output in
-            guard let tokenSet = tokens[resourceServer] else { return }
-            writeTokenSet(tokenSet, fieldsSorted: false, indent: indent, to: &output)
+    static func json(_ tokenSets: [TokenSetView], streamingTo descriptor: Int32) -> OutputBytes {
+        var output = OutputBytes(streamingTo: descriptor)
+        output.appendJSONObject(tokenSets, key: \.resourceServer, indent: 0) { tokenSet, indent, output in
+            writeTokenSet(tokenSet, revealed: true, fieldsSorted: false, indent: indent, to: &output)
         }
         output.append(byte: UInt8(ascii: "\n"))
         return output
@@ -21,30 +21,69 @@ enum PythonFormats {
 
     /// One token set as JSON: the fields in globus-sdk's order, which is what Python's
     /// json.dump preserves (`export`), or sorted as `JSONValue.object` sorts keys (`show --json`).
-    static func writeTokenSet(_ set: TokenSet, fieldsSorted: Bool, indent: Int, to output: inout OutputBytes) {
-        let fields = fieldsSorted ? sortedFieldNames : fieldNames
-        output.appendJSONObject(keys: fields, indent: indent) { field, _, output in
+    /// Unless `revealed`, the access and refresh tokens read `[redacted]` (a refresh token only
+    /// when there is one). Laid out as `appendJSONObject` lays out an object, written field by
+    /// field: a thousand sets' worth of String keys matched in a switch was a hot spot.
+    static func writeTokenSet(
+        _ set: TokenSetView, revealed: Bool, fieldsSorted: Bool, indent: Int, to output: inout OutputBytes
+    ) {
+        output.append("{\n")
+        let fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
+        for (index, field) in fields.enumerated() {
+            output.append(spaces: indent + 2)
+            output.append(byte: UInt8(ascii: "\""))
+            output.append(field.name)
+            output.append("\": ")
             switch field {
-            case "scope": output.appendJSONString(set.scope)
-            case "access_token": output.appendJSONString(set.accessToken)
-            case "refresh_token":
-                if let refresh = set.refreshToken { output.appendJSONString(refresh) } else { output.append("null") }
-            case "token_type": output.appendJSONString(set.tokenType)
-            case "expires_at_seconds": output.append(decimal: set.expiresAtSeconds)
-            default: output.appendJSONString(set.resourceServer)
+            case .scope: output.appendJSONString(set.scope)
+            case .accessToken:
+                if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
+            case .refreshToken:
+                if let refresh = set.refreshToken {
+                    if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
+                } else {
+                    output.append("null")
+                }
+            case .tokenType: output.appendJSONString(set.tokenType)
+            case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
+            case .resourceServer: output.appendJSONString(set.resourceServer)
+            }
+            output.append(index == fields.count - 1 ? "\n" : ",\n")
+        }
+        output.append(spaces: indent)
+        output.append(byte: UInt8(ascii: "}"))
+    }
+
+    /// `"[redacted]"`, quotes included.
+    private static let redacted: StaticString = "\"[redacted]\""
+
+    /// The six keys of a token set, named as Python names them.
+    private enum Field {
+        case scope, accessToken, refreshToken, tokenType, expiresAtSeconds, resourceServer
+
+        /// The order globus-sdk returns them in, which json.dump keeps.
+        static let pythonOrder: [Field] = [.scope, .accessToken, .refreshToken, .tokenType, .expiresAtSeconds, .resourceServer]
+        /// Code point order of the names, as `JSONValue.object` sorts keys.
+        static let sortedOrder = pythonOrder.sorted { CodePointOrder.precedes("\($0.name)", "\($1.name)") }
+
+        var name: StaticString {
+            switch self {
+            case .scope: "scope"
+            case .accessToken: "access_token"
+            case .refreshToken: "refresh_token"
+            case .tokenType: "token_type"
+            case .expiresAtSeconds: "expires_at_seconds"
+            case .resourceServer: "resource_server"
             }
         }
     }
 
-    private static let fieldNames = ["scope", "access_token", "refresh_token", "token_type", "expires_at_seconds", "resource_server"]
-    private static let sortedFieldNames = fieldNames.sorted(by: OutputBytes.precedesInCodePointOrder)
-
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are
     /// lower-cased because ConfigParser's `optionxform` does that on every `set`.
-    static func cfg(_ tokens: TokenMap, section: String) -> String {
+    static func cfg(_ tokenSets: [TokenSet], section: String) -> String {
         var output = "[\(section)]\n"
-        for (_, set) in tokens.sorted(by: { $0.key < $1.key }) {
+        for set in tokenSets {
             let fields: [(String, String)] = [
                 ("scope", set.scope),
                 ("access_token", set.accessToken),

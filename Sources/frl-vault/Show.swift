@@ -7,7 +7,7 @@ struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show the token sets (values redacted unless --reveal).")
 
-    static let redacted = "[redacted]"
+    static let redacted: StaticString = "[redacted]"
 
     @OptionGroup var vault: VaultOptions
     @OptionGroup var key: KeyOptions
@@ -23,31 +23,23 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let opened = try OpenVault(vault, key)
-        let namespaces = try opened.storage.readAllNamespaces().filter { namespace == nil || $0.key == namespace }
         let now = Posix.now()
-        Posix.writeStandardOutput(json ? jsonText(opened.path, namespaces) : text(opened.path, namespaces, now))
-    }
-
-    private func visible(_ set: TokenSet) -> TokenSet {
-        guard !reveal else { return set }
-        var shown = set
-        shown.accessToken = Self.redacted
-        if TokenReport.hasRefreshToken(set) { shown.refreshToken = Self.redacted } else { shown.refreshToken = nil }
-        return shown
+        try opened.storage.withNamespaceViews { views in
+            let shown = views.filter { namespace == nil || $0.name == namespace }
+            Posix.writeStandardOutput(json ? jsonText(opened.path, shown) : text(opened.path, shown, now))
+        }
     }
 
     /// What `JSONValue.object` would render for the path, the flag and every visible set,
     /// written without building the tree.
-    private func jsonText(_ path: String, _ namespaces: [String: TokenMap]) -> OutputBytes {
-        var output = OutputBytes(reservingCapacity: 1 << 16)
-        output.appendJSONObject(keys: ["namespaces", "path", "revealed"], indent: 0) { key, indent, output in
+    private func jsonText(_ path: String, _ namespaces: [NamespaceView]) -> OutputBytes {
+        var output = OutputBytes(streamingTo: Posix.standardOutput)
+        output.appendJSONObject(["namespaces", "path", "revealed"], key: { $0 }, indent: 0) { key, indent, output in
             switch key {
             case "namespaces":
-                output.appendJSONObject(keys: OutputBytes.jsonOrder(namespaces), indent: indent) { name, indent, output in
-                    let map = namespaces[name] ?? [:]
-                    output.appendJSONObject(keys: OutputBytes.jsonOrder(map), indent: indent) { resourceServer, indent, output in
-                        guard let tokenSet = map[resourceServer] else { return }
-                        PythonFormats.writeTokenSet(visible(tokenSet), fieldsSorted: true, indent: indent, to: &output)
+                output.appendJSONObject(namespaces, key: \.name, indent: indent) { view, indent, output in
+                    output.appendJSONObject(view.tokenSets, key: \.resourceServer, indent: indent) { tokenSet, indent, output in
+                        PythonFormats.writeTokenSet(tokenSet, revealed: reveal, fieldsSorted: true, indent: indent, to: &output)
                     }
                 }
             case "path": output.appendJSONString(path)
@@ -58,43 +50,46 @@ struct Show: ParsableCommand {
         return output
     }
 
-    private func text(_ path: String, _ namespaces: [String: TokenMap], _ now: Int) -> OutputBytes {
-        var output = OutputBytes(reservingCapacity: 1 << 16)
+    private func text(_ path: String, _ namespaces: [NamespaceView], _ now: Int) -> OutputBytes {
+        var output = OutputBytes(streamingTo: Posix.standardOutput)
         output.append("vault ")
         TerminalText.write(path, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for name in OutputBytes.jsonOrder(namespaces) {
-            let map = namespaces[name] ?? [:]
+        for view in namespaces {
             output.append("namespace ")
-            TerminalText.write(name, to: &output)
+            TerminalText.write(view.name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            for resourceServer in OutputBytes.jsonOrder(map) {
-                guard let tokenSet = map[resourceServer] else { continue }
-                writeTokenSet(resourceServer, visible(tokenSet), now, to: &output)
+            for tokenSet in view.tokenSets {
+                writeTokenSet(tokenSet, now, to: &output)
             }
         }
         return output
     }
 
     /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeTokenSet(_ resourceServer: String, _ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
+    private func writeTokenSet(_ set: TokenSetView, _ now: Int, to output: inout OutputBytes) {
         let width = "refresh_token".utf8.count
         output.append("  ")
-        TerminalText.write(resourceServer, to: &output)
+        TerminalText.write(set.resourceServer, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
-        let rows: [(StaticString, String)] = [
-            ("scope", set.scope),
-            ("access_token", set.accessToken),
-            ("refresh_token", set.refreshToken ?? "(none)"),
-            ("token_type", set.tokenType),
-        ]
-        for (label, value) in rows {
-            TokenReport.writeLabel(label, width: width, indent: 4, to: &output)
-            TerminalText.write(value, to: &output)
-            output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("scope", width: width, indent: 4, to: &output)
+        TerminalText.write(set.scope, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("access_token", width: width, indent: 4, to: &output)
+        if reveal { TerminalText.write(set.accessToken, to: &output) } else { output.append(Self.redacted) }
+        output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("refresh_token", width: width, indent: 4, to: &output)
+        if let refresh = set.refreshToken {
+            if reveal { TerminalText.write(refresh, to: &output) } else { output.append(Self.redacted) }
+        } else {
+            output.append("(none)")
         }
+        output.append(byte: UInt8(ascii: "\n"))
+        TokenReport.writeLabel("token_type", width: width, indent: 4, to: &output)
+        TerminalText.write(set.tokenType, to: &output)
+        output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
-        TokenReport.writeExpiry(set, now: now, to: &output)
+        TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)
     }
 }

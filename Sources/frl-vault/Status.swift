@@ -21,19 +21,24 @@ struct Status: ParsableCommand {
     func run() throws {
         let path = try vault.path()
         let info = try VaultTokenStorage.inspect(path: path)
-        var namespaces: [String: TokenMap]?
-        if let source = try key.givenSource() {
-            let vaultKey = try KeyReading.key(from: source, purpose: .unlock(path: path), kdf: info.argon2idParameters ?? .moderate)
-            let storage = VaultTokenStorage(path: path, key: vaultKey, lockTimeoutSeconds: vault.lockTimeout)
-            namespaces = try storage.readAllNamespaces().filter { namespace == nil || $0.key == namespace }
-        }
         let now = Posix.now()
-        Posix.writeStandardOutput(json ? jsonText(path, info, namespaces, now) : text(path, info, namespaces, now))
+        guard let source = try key.givenSource() else {
+            Posix.writeStandardOutput(json ? jsonText(path, info, nil, now) : text(path, info, nil, now))
+            return
+        }
+        let vaultKey = try KeyReading.key(from: source, purpose: .unlock(path: path), kdf: info.argon2idParameters ?? .moderate)
+        let storage = VaultTokenStorage(path: path, key: vaultKey, lockTimeoutSeconds: vault.lockTimeout)
+        try storage.withNamespaceViews { views in
+            let shown = views.filter { namespace == nil || $0.name == namespace }
+            Posix.writeStandardOutput(json ? jsonText(path, info, shown, now) : text(path, info, shown, now))
+        }
     }
 
-    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> OutputBytes {
-        let contents: JSONValue = namespaces.map { maps in
-            .object(maps.mapValues { map in .object(map.mapValues { TokenReport.summaryValue($0, now: now) }) })
+    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [NamespaceView]?, _ now: Int) -> OutputBytes {
+        let contents: JSONValue = namespaces.map { views in
+            .orderedObject(views.map { view in
+                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer, TokenReport.summaryValue($0.tokenSet, now: now)) }))
+            })
         } ?? .null
         return JSONValue.object([
             "path": .string(path),
@@ -46,8 +51,8 @@ struct Status: ParsableCommand {
         ]).rendered()
     }
 
-    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [String: TokenMap]?, _ now: Int) -> OutputBytes {
-        var output = OutputBytes(reservingCapacity: 1 << 16)
+    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [NamespaceView]?, _ now: Int) -> OutputBytes {
+        var output = OutputBytes(streamingTo: Posix.standardOutput)
         TokenReport.table([
             ("vault", path),
             ("format", "version \(info.formatVersion)"),
@@ -59,33 +64,31 @@ struct Status: ParsableCommand {
             return output
         }
         if namespaces.isEmpty { output.append("no token sets\n") }
-        for name in OutputBytes.jsonOrder(namespaces) {
-            let map = namespaces[name] ?? [:]
+        for view in namespaces {
             output.append("namespace ")
-            TerminalText.write(name, to: &output)
+            TerminalText.write(view.name, to: &output)
             output.append(": ")
-            output.append(decimal: map.count)
-            output.append(map.count == 1 ? " resource server\n" : " resource servers\n")
-            for resourceServer in OutputBytes.jsonOrder(map) {
-                guard let tokenSet = map[resourceServer] else { continue }
-                writeSummary(of: resourceServer, tokenSet, now, to: &output)
+            output.append(decimal: view.tokenSets.count)
+            output.append(view.tokenSets.count == 1 ? " resource server\n" : " resource servers\n")
+            for tokenSet in view.tokenSets {
+                writeSummary(of: tokenSet, now, to: &output)
             }
         }
         return output
     }
 
     /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeSummary(of resourceServer: String, _ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
+    private func writeSummary(of set: TokenSetView, _ now: Int, to output: inout OutputBytes) {
         let width = "refresh".utf8.count
         output.append("  ")
-        TerminalText.write(resourceServer, to: &output)
+        TerminalText.write(set.resourceServer, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("scopes", width: width, indent: 4, to: &output)
-        TokenReport.writeScopes(of: set, to: &output)
+        TokenReport.writeScopes(set.scope, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
-        TokenReport.writeExpiry(set, now: now, to: &output)
+        TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)
         TokenReport.writeLabel("refresh", width: width, indent: 4, to: &output)
-        output.append(TokenReport.hasRefreshToken(set) ? "yes\n" : "no\n")
+        output.append(set.refreshToken != nil ? "yes\n" : "no\n")
     }
 }

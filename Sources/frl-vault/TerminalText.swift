@@ -1,3 +1,5 @@
+internal import TokenVault
+
 /// Text from a vault or an imported file made safe to print on a terminal. Resource-server
 /// names, scopes and namespaces come from files anyone may have written; an escape sequence
 /// in one could retitle the window, hide lines or rewrite what is on the screen, and a
@@ -19,20 +21,26 @@ enum TerminalText {
         return output
     }
 
-    /// `printable(text)` appended to a report. Control characters are rare, so the bytes are
-    /// checked first and copied whole: printable ASCII a word at a time; otherwise no byte
-    /// below 0x20, no DEL and no 0xC2 (the lead byte of every C1 control's UTF-8 form; other
-    /// characters starting with it take the careful path too).
+    /// `printable(text)` appended to a report.
     static func write(_ text: String, to output: inout OutputBytes) {
         var text = text
-        let copied = text.withUTF8 { bytes -> Bool in
-            guard OutputBytes.isPrintableASCII(bytes) || bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) else {
-                return false
-            }
+        text.withUTF8 { write(bytes: $0, to: &output) }
+    }
+
+    static func write(_ text: TokenText, to output: inout OutputBytes) {
+        text.withUTF8 { write(bytes: $0, to: &output) }
+    }
+
+    /// Control characters are rare, so the bytes are checked first and copied whole: printable
+    /// ASCII a word at a time; otherwise no byte below 0x20, no DEL and no 0xC2 (the lead byte
+    /// of every C1 control's UTF-8 form; other characters starting with it take the careful
+    /// path too).
+    private static func write(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
+        if OutputBytes.isPrintableASCII(bytes) || bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) {
             output.append(bytesOf: bytes)
-            return true
+        } else {
+            output.append(printable(String(decoding: bytes, as: UTF8.self)))
         }
-        if !copied { output.append(printable(text)) }
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

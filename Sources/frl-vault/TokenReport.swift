@@ -15,10 +15,9 @@ enum TokenReport {
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `scopes(of: set).joined(separator: " ")` made printable, appended without the array
-    /// of Strings in between (it was a third of `status`'s per-row work).
-    static func writeScopes(of set: TokenSet, to output: inout OutputBytes) {
-        var scope = set.scope
+    /// `scopes(of:).joined(separator: " ")` made printable, appended without the array of
+    /// Strings in between (it was a third of `status`'s per-row work).
+    static func writeScopes(_ scope: TokenText, to output: inout OutputBytes) {
         let written = scope.withUTF8 { bytes -> Bool in
             // The usual scope string is already its own printable, single-spaced split-and-join.
             if OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " "),
@@ -50,7 +49,8 @@ enum TokenReport {
             return true
         }
         guard !written else { return }
-        for (index, each) in scopes(of: set).enumerated() {
+        let set = TokenSet(scope: scope.string, accessToken: "", refreshToken: nil, expiresAtSeconds: 0, resourceServer: "")
+        for (index, each) in set.scopes.enumerated() {
             if index > 0 { output.append(byte: UInt8(ascii: " ")) }
             TerminalText.write(each, to: &output)
         }
@@ -79,10 +79,10 @@ enum TokenReport {
     }
 
     /// `2024-05-01T12:00:00Z (in 3h 2m)` or `... (expired 2d ago)`.
-    static func writeExpiry(_ set: TokenSet, now: Int, to output: inout OutputBytes) {
-        TimeText.writeISO8601(set.expiresAtSeconds, to: &output)
+    static func writeExpiry(_ expiresAtSeconds: Int, now: Int, to output: inout OutputBytes) {
+        TimeText.writeISO8601(expiresAtSeconds, to: &output)
         output.append(" (")
-        TimeText.writeRelative(expiresAt: set.expiresAtSeconds, now: now, to: &output)
+        TimeText.writeRelative(expiresAt: expiresAtSeconds, now: now, to: &output)
         output.append(")\n")
     }
 

@@ -70,6 +70,19 @@ enum PlaintextDocument {
         }
     }
 
+    /// `decode` for a content already unpadded (see `VaultCodec.withContent`), its token sets
+    /// read in place: valid only while `content` is. Namespaces in code point order.
+    static func decodeViews(_ content: UnsafeRawBufferPointer, path: String) throws(VaultError) -> [NamespaceView] {
+        do {
+            let namespaces = try PlaintextParser.namespaceViews(in: content)
+            return namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
+                NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
+            }
+        } catch {
+            throw .invalidTokenData(path: path, reason: reason(for: error))
+        }
+    }
+
     /// One namespace's map from its value's bytes (a range `CanonicalPlaintext` found), with
     /// the errors `decode` would report for it.
     static func decodeNamespace(_ value: UnsafeRawBufferPointer, namespace: String, path: String) throws(VaultError) -> TokenMap {

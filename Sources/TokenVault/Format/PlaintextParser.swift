@@ -62,7 +62,14 @@ struct PlaintextParser: ~Copyable {
     /// The namespaces of a plaintext document (the JSON without its padding).
     static func namespaces(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: TokenMap] {
         var parser = PlaintextParser(bytes)
-        return try parser.document()
+        return try parser.document { (parser, namespace) throws(Failure) in try parser.tokenMap(namespace: namespace) }
+    }
+
+    /// The same document, its token sets read in place (see `TokenSetView`): the same checks,
+    /// the same errors, each namespace's sets in code point order of their resource servers.
+    static func namespaceViews(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: [TokenSetView]] {
+        var parser = PlaintextParser(bytes)
+        return try parser.document { (parser, namespace) throws(Failure) in try parser.tokenSetViews(namespace: namespace) }
     }
 
     /// One namespace's map from its value's bytes alone (`{...}`, nothing after it).
@@ -76,20 +83,23 @@ struct PlaintextParser: ~Copyable {
 
     // MARK: - The schema
 
-    private mutating func document() throws(Failure) -> [String: TokenMap] {
+    /// `parseNamespace` reads one namespace's value, positioned at it.
+    private mutating func document<Namespace>(
+        _ parseNamespace: (inout PlaintextParser, String) throws(Failure) -> Namespace
+    ) throws(Failure) -> [String: Namespace] {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
             _ = try value(depth: 0)
             throw .wrongType(location: "the document")
         }
         var version: Value?
-        var namespaces: [String: TokenMap]?
+        var namespaces: [String: Namespace]?
         var seen = Set<String>()
         try members(depth: 0, location: "the document") { (parser, key) throws(Failure) in
             guard seen.insert(key).inserted else { throw .duplicate(location: "the document") }
             switch key {
             case "frl_vault": version = try parser.value(depth: 1)
-            case "namespaces": namespaces = try parser.namespaces()
+            case "namespaces": namespaces = try parser.namespaces(parseNamespace)
             default: _ = try parser.value(depth: 1)  // ignored, as SECURITY.md says
             }
         }
@@ -102,16 +112,18 @@ struct PlaintextParser: ~Copyable {
         return namespaces
     }
 
-    private mutating func namespaces() throws(Failure) -> [String: TokenMap] {
+    private mutating func namespaces<Namespace>(
+        _ parseNamespace: (inout PlaintextParser, String) throws(Failure) -> Namespace
+    ) throws(Failure) -> [String: Namespace] {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
             _ = try value(depth: 1)
             throw .wrongType(location: "namespaces")
         }
-        var result: [String: TokenMap] = [:]
+        var result: [String: Namespace] = [:]
         try members(depth: 1, location: "namespaces") { (parser, namespace) throws(Failure) in
             guard result[namespace] == nil else { throw .duplicate(location: "namespaces") }
-            result[namespace] = try parser.tokenMap(namespace: namespace)
+            result[namespace] = try parseNamespace(&parser, namespace)
         }
         return result
     }
@@ -140,6 +152,61 @@ struct PlaintextParser: ~Copyable {
             }
         }
         return map
+    }
+
+    /// `tokenMap` for views: the same checks in the same order, without a String per token.
+    private mutating func tokenSetViews(namespace: String) throws(Failure) -> [TokenSetView] {
+        let location = "namespaces." + PlaintextDocument.shownName(namespace)
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "{") else {
+            _ = try value(depth: 2)
+            throw .wrongType(location: location)
+        }
+        var views: [TokenSetView] = []
+        // The names the sets are filed under: their own names, unless misfiled.
+        var servers: [String] = []
+        // This package writes resource servers in code point order, so a name greater than the
+        // last one cannot be a duplicate; only a file written otherwise needs the set of names.
+        var seen: Set<String>?
+        var misfiled = false
+        try members(depth: 2, location: location) { (parser, server) throws(Failure) in
+            let view = try parser.tokenSetView(server: server, namespace: namespace)
+            misfiled = misfiled || view.resourceServer != server
+            if seen == nil, let last = servers.last, !CodePointOrder.precedes(last, server) {
+                seen = Set(servers)
+            }
+            if seen != nil {
+                guard seen?.insert(server).inserted == true else { throw .duplicate(location: location) }
+            }
+            views.append(view)
+            servers.append(server)
+        }
+        if misfiled {
+            // The same map `tokenMap` would have built, for validate() to word the same error.
+            let map = Dictionary(zip(servers, views.map(\.tokenSet)), uniquingKeysWith: { first, _ in first })
+            do {
+                try map.validate()
+            } catch {
+                throw .tokenSet(namespace: namespace, error: error)
+            }
+        }
+        if seen != nil { views.sort { CodePointOrder.precedes($0.resourceServer, $1.resourceServer) } }
+        return views
+    }
+
+    private mutating func tokenSetView(server: String, namespace: String) throws(Failure) -> TokenSetView {
+        let start = index
+        if let fields = try canonicalFields(filedUnder: server) {
+            var refreshToken: TokenText?
+            if let refresh = fields.refreshToken { refreshToken = text(refresh) }
+            var resourceServer = server
+            if let stored = fields.resourceServer { resourceServer = string(stored) }
+            return TokenSetView(
+                resourceServer: resourceServer, scope: text(fields.scope), accessToken: text(fields.accessToken),
+                refreshToken: refreshToken, tokenType: TokenText("Bearer"), expiresAtSeconds: fields.expiresAtSeconds)
+        }
+        index = start
+        return TokenSetView(try tokenSet(server: server, namespace: namespace))
     }
 
     private mutating func tokenSet(server: String, namespace: String) throws(Failure) -> TokenSet {
@@ -196,21 +263,52 @@ struct PlaintextParser: ~Copyable {
         }
     }
 
+    /// A string as read: the range of its bytes when it holds no escapes (those bytes are then
+    /// already checked to be valid UTF-8 without control characters), else its decoded value.
+    private enum ParsedString {
+        case plain(Range<Int>)
+        case decoded(String)
+    }
+
+    /// A token set in the canonical shape, before it becomes a `TokenSet` or a `TokenSetView`.
+    private struct CanonicalFields {
+        var scope: ParsedString
+        var accessToken: ParsedString
+        var refreshToken: ParsedString?
+        var expiresAtSeconds: Int
+        /// Nil when the stored name spells exactly the name the set is filed under.
+        var resourceServer: ParsedString?
+    }
+
+    private mutating func canonicalTokenSet(filedUnder server: String) throws(Failure) -> TokenSet? {
+        guard let fields = try canonicalFields(filedUnder: server) else { return nil }
+        // (Optional's map with a method of this ~Copyable parser crashes the 6.3 compiler.)
+        var refreshToken: String?
+        if let refresh = fields.refreshToken { refreshToken = string(refresh) }
+        // Nearly always the very name the set is filed under: that String is shared.
+        var resourceServer = server
+        if let stored = fields.resourceServer { resourceServer = string(stored) }
+        return TokenSet(
+            scope: string(fields.scope), accessToken: string(fields.accessToken), refreshToken: refreshToken,
+            expiresAtSeconds: fields.expiresAtSeconds, resourceServer: resourceServer)
+    }
+
     /// Reads a token set in the shape this package writes, which `verify_token_group`'s rules
     /// accept unchanged: an object of known fields, each once; the three names and the access
     /// token strings; the expiry an integer; the refresh token a string or null (or absent);
     /// the token type "Bearer" (or absent, or null). Returns nil for anything else (syntax
     /// errors included), leaving the position undefined; the caller re-parses from the start.
-    private mutating func canonicalTokenSet(filedUnder server: String) throws(Failure) -> TokenSet? {
+    private mutating func canonicalFields(filedUnder server: String) throws(Failure) -> CanonicalFields? {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
         index += 1
         var seen: UInt8 = 0
-        var accessToken: String?
-        var scope: String?
-        var resourceServer: String?
+        var accessToken: ParsedString?
+        var scope: ParsedString?
+        var resourceServer: ParsedString?
+        var resourceServerIsFiledName = false
         var expiresAtSeconds: Int?
-        var refreshToken: String?
+        var refreshToken: ParsedString?
         skipWhitespace()
         if peek() != UInt8(ascii: "}") {
             while true {
@@ -225,18 +323,16 @@ struct PlaintextParser: ~Copyable {
                 let isNull = peek() == UInt8(ascii: "n")
                 switch field {
                 case .resourceServer where isString:
-                    // Nearly always the very name the set is filed under: share that String
-                    // rather than build (and validate) a second copy of it.
                     let start = index
                     if let raw = rawKey(), PlaintextParser.isName(raw, server) {
-                        resourceServer = server
+                        resourceServerIsFiledName = true
                     } else {
                         index = start
-                        resourceServer = try string()
+                        resourceServer = try parsedString()
                     }
                 case .accessToken, .scope, .resourceServer:
                     guard isString else { return nil }
-                    let text = try string()
+                    let text = try parsedString()
                     switch field {
                     case .accessToken: accessToken = text
                     case .scope: scope = text
@@ -247,7 +343,7 @@ struct PlaintextParser: ~Copyable {
                     expiresAtSeconds = integer
                 case .refreshToken:
                     if isString {
-                        refreshToken = try string()
+                        refreshToken = try parsedString()
                     } else {
                         guard isNull else { return nil }
                         try literal("null")
@@ -270,10 +366,26 @@ struct PlaintextParser: ~Copyable {
             }
         }
         index += 1
-        guard let accessToken, let scope, let resourceServer, let expiresAtSeconds else { return nil }
-        return TokenSet(
-            scope: scope, accessToken: accessToken, refreshToken: refreshToken,
-            expiresAtSeconds: expiresAtSeconds, resourceServer: resourceServer)
+        guard let accessToken, let scope, resourceServer != nil || resourceServerIsFiledName, let expiresAtSeconds else {
+            return nil
+        }
+        return CanonicalFields(
+            scope: scope, accessToken: accessToken, refreshToken: refreshToken, expiresAtSeconds: expiresAtSeconds,
+            resourceServer: resourceServer)
+    }
+
+    private func string(_ parsed: ParsedString) -> String {
+        switch parsed {
+        case .plain(let range): String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        case .decoded(let text): text
+        }
+    }
+
+    private func text(_ parsed: ParsedString) -> TokenText {
+        switch parsed {
+        case .plain(let range): TokenText(borrowing: UnsafeRawBufferPointer(rebasing: bytes[range]).bindMemory(to: UInt8.self))
+        case .decoded(let text): TokenText(text)
+        }
     }
 
     private static var bearer: UnsafeRawBufferPointer {
@@ -438,6 +550,10 @@ struct PlaintextParser: ~Copyable {
     }
 
     private mutating func string() throws(Failure) -> String {
+        string(try parsedString())
+    }
+
+    private mutating func parsedString() throws(Failure) -> ParsedString {
         try expect(UInt8(ascii: "\""))
         let start = index
         // Fast path: no escapes, which is every string this package writes but a few. Eight
@@ -455,9 +571,15 @@ struct PlaintextParser: ~Copyable {
         if byte == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            guard let text = PlaintextParser.validatedString(run) else { throw .syntax(offset: start) }
-            return text
+            // Token strings are ASCII, valid UTF-8 as they are: checked a word at a time.
+            guard WordScan.isASCII(run) || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
+            return .plain(start..<(index - 1))
         }
+        return .decoded(try escapedString(from: start))
+    }
+
+    /// The rest of a string that holds escapes, from its first backslash (`start`: its first byte).
+    private mutating func escapedString(from start: Int) throws(Failure) -> String {
         // Escaped strings are decoded into a scratch array, wiped before it is released and
         // sized once (a decoded string is never longer than its escaped form) so that no
         // reallocation leaves an unwiped copy behind.

@@ -45,8 +45,9 @@ final class VaultCodec: Sendable {
         state = Mutex(State(session: nil, saltForNewVault: salt))
     }
 
-    /// Reads the header; needs no key and does no KDF work.
-    static func inspect(_ file: [UInt8], path: String) throws(VaultError) -> VaultInfo {
+    /// Reads the header; needs no key and does no KDF work. `file` may be only the file's
+    /// first `VaultHeader.byteCountToInspect` bytes, with `fileSize` the whole file's size.
+    static func inspect(_ file: [UInt8], fileSize: Int? = nil, path: String) throws(VaultError) -> VaultInfo {
         let (header, _) = try VaultHeader.parse(file, path: path)
         let keyDerivation: VaultInfo.KeyDerivation =
             switch header.keyDerivation {
@@ -54,7 +55,7 @@ final class VaultCodec: Sendable {
             case .argon2id(let parameters):
                 .argon2id(opsLimit: parameters.opsLimit, memLimitBytes: parameters.memLimitBytes)
             }
-        return VaultInfo(formatVersion: Int(VaultFormat.version), keyDerivation: keyDerivation, fileSize: file.count)
+        return VaultInfo(formatVersion: Int(VaultFormat.version), keyDerivation: keyDerivation, fileSize: fileSize ?? file.count)
     }
 
     /// Opens a vault file. Errors, in the order they are checked: `notAVault`,

@@ -46,6 +46,9 @@ struct VaultHeader: Sendable {
     /// Parses and checks a whole vault file's header, in the order SECURITY.md gives, so each
     /// failure gets the most precise error and no KDF parameter is used before it is checked.
     /// Returns the header and the stored commitment.
+    /// Enough of a file for every check `parse` makes: the header, a tag and one byte.
+    static let byteCountToInspect = VaultFormat.headerByteCount + SecretBox.macByteCount + 1
+
     static func parse(_ file: [UInt8], path: String) throws(VaultError) -> (header: VaultHeader, commitment: [UInt8]) {
         guard file.count >= VaultFormat.magic.count, file.starts(with: VaultFormat.magic) else {
             throw .notAVault(path: path)
@@ -90,7 +93,7 @@ struct VaultHeader: Sendable {
         case nil:
             throw .damaged(path: path, reason: "unknown key derivation \(file[VaultFormat.Offset.keyDerivation])")
         }
-        guard file.count >= VaultFormat.headerByteCount + SecretBox.macByteCount + 1 else {
+        guard file.count >= byteCountToInspect else {
             throw .damaged(path: path, reason: "truncated ciphertext")
         }
         do {

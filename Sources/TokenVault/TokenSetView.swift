@@ -1,0 +1,121 @@
+public import Tokens
+
+/// One token set read in place from a decrypted vault, for reports that print every set once
+/// (`frl-vault status`, `show`, `export`): its strings are the plaintext's own bytes, so a
+/// thousand sets cost no thousands of Strings. Valid only inside the
+/// `VaultTokenStorage.withNamespaceViews` call that lent it: it must not escape. Every set has
+/// passed exactly the validation `readTokens` applies.
+public struct TokenSetView {
+    public let resourceServer: String
+    public let scope: TokenText
+    public let accessToken: TokenText
+    /// Nil when the set has none (absent, null or empty, as `TokenSet` normalises it).
+    public let refreshToken: TokenText?
+    public let tokenType: TokenText
+    public let expiresAtSeconds: Int
+
+    init(
+        resourceServer: String, scope: TokenText, accessToken: TokenText, refreshToken: TokenText?,
+        tokenType: TokenText, expiresAtSeconds: Int
+    ) {
+        self.resourceServer = resourceServer
+        self.scope = scope
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.tokenType = tokenType
+        self.expiresAtSeconds = expiresAtSeconds
+    }
+
+    /// A set that was not in the canonical shape, validated the long way.
+    init(_ set: TokenSet) {
+        self.init(
+            resourceServer: set.resourceServer, scope: TokenText(set.scope), accessToken: TokenText(set.accessToken),
+            refreshToken: set.refreshToken.map(TokenText.init), tokenType: TokenText(set.tokenType),
+            expiresAtSeconds: set.expiresAtSeconds)
+    }
+
+    /// The set as an ordinary value, copied out of the plaintext.
+    public var tokenSet: TokenSet {
+        TokenSet(
+            scope: scope.string, accessToken: accessToken.string, refreshToken: refreshToken?.string,
+            tokenType: tokenType.string, expiresAtSeconds: expiresAtSeconds, resourceServer: resourceServer)
+    }
+}
+
+/// A string field of a `TokenSetView`: the UTF-8 bytes of the plaintext itself when the field
+/// was stored without escapes (nearly always), else the decoded String.
+public struct TokenText {
+    private enum Storage {
+        case borrowed(UnsafeBufferPointer<UInt8>)
+        case owned(String)
+    }
+
+    private let storage: Storage
+
+    /// Bytes already checked to be valid UTF-8 without control characters.
+    init(borrowing bytes: UnsafeBufferPointer<UInt8>) {
+        storage = .borrowed(bytes)
+    }
+
+    init(_ text: String) {
+        storage = .owned(text)
+    }
+
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        switch storage {
+        case .borrowed(let bytes): return try body(bytes)
+        case .owned(var text): return try text.withUTF8(body)
+        }
+    }
+
+    public var string: String {
+        switch storage {
+        case .borrowed(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .owned(let text): text
+        }
+    }
+
+    public var isEmpty: Bool {
+        switch storage {
+        case .borrowed(let bytes): bytes.isEmpty
+        case .owned(let text): text.isEmpty
+        }
+    }
+
+    /// Byte equality, for checks such as "is this the resource server it is filed under".
+    func equals(_ text: String) -> Bool {
+        var text = text
+        return withUTF8 { mine in text.withUTF8 { mine.elementsEqual($0) } }
+    }
+}
+
+/// One namespace's token sets, in code point order of their resource servers.
+public struct NamespaceView {
+    public let name: String
+    public let tokenSets: [TokenSetView]
+
+    /// The namespace as an ordinary map, copied out of the plaintext.
+    public var tokenMap: TokenMap {
+        Dictionary(tokenSets.map { ($0.resourceServer, $0.tokenSet) }, uniquingKeysWith: { _, last in last })
+    }
+}
+
+// Printing a view shows what the set is for, never a token (as `TokenSet` does).
+extension TokenSetView: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "TokenSetView(resource server: \(resourceServer), expires at: \(expiresAtSeconds), "
+            + "refresh token: \(refreshToken == nil ? "absent" : "present"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["resourceServer": resourceServer, "expiresAtSeconds": expiresAtSeconds], displayStyle: .struct)
+    }
+}
+
+extension TokenText: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "TokenText(<redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

@@ -1,0 +1,167 @@
+import FoundationEssentials
+@testable import TokenVault
+import Testing
+import Tokens
+import VaultCrypto
+
+/// Token sets read in place (`TokenSetView`) must accept and refuse exactly what the
+/// `TokenSet` path does, with the same errors, and hold the same values.
+@Suite("Vault plaintext read in place: the same outcome as the parsed path")
+struct FormatPlaintextViewTests {
+    let path = "/tmp/test.vault"
+
+    private func wrap(_ tokenSets: String) -> String {
+        #"{"frl_vault":1,"namespaces":{"tokens":"# + tokenSets + "}}"
+    }
+
+    private func set(_ server: String, access: String = "AT", refresh: String = "null", expires: String = "1") -> String {
+        #"{"access_token":"\#(access)","expires_at_seconds":\#(expires),"refresh_token":\#(refresh),"resource_server":"\#(server)","scope":"s t","token_type":"Bearer"}"#
+    }
+
+    /// Both paths over the same bytes: the parsed maps, or the error each gave.
+    private func outcomes(_ content: [UInt8]) throws -> (parsed: Result<[String: TokenMap], VaultError>, viewed: Result<[String: TokenMap], VaultError>) {
+        let padded = try content.withUnsafeBytes { try Padding.pad($0, toCount: content.count + 1) }
+        let parsed = Result { () throws(VaultError) in try PlaintextDocument.decode(padded, path: path).namespaces }
+        let viewed = content.withUnsafeBytes { bytes in
+            Result { () throws(VaultError) -> [String: TokenMap] in
+                let views = try PlaintextDocument.decodeViews(bytes, path: path)
+                #expect(views.map(\.name) == views.map(\.name).sorted(by: CodePointOrder.precedes))
+                for view in views {
+                    let servers = view.tokenSets.map(\.resourceServer)
+                    #expect(servers == servers.sorted(by: CodePointOrder.precedes))
+                }
+                return Dictionary(views.map { ($0.name, $0.tokenMap) }, uniquingKeysWith: { _, last in last })
+            }
+        }
+        return (parsed, viewed)
+    }
+
+    private func expectSameOutcome(_ json: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try expectSameOutcome(Array(json.utf8), sourceLocation: sourceLocation)
+    }
+
+    private func expectSameOutcome(_ content: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (parsed, viewed) = try outcomes(content)
+        switch (parsed, viewed) {
+        case (.success(let expected), .success(let actual)):
+            #expect(actual == expected, sourceLocation: sourceLocation)
+        case (.failure(let expected), .failure(let actual)):
+            #expect(actual == expected, sourceLocation: sourceLocation)
+        default:
+            Issue.record("parsed: \(parsed); viewed: \(viewed)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("the Tokens module's validation cases come out the same", arguments: FormatPlaintextParserTests.validationCases)
+    func validationCases(validationCase: FormatPlaintextParserTests.ValidationCase) throws {
+        try expectSameOutcome(wrap(#"{"auth.globus.org":"# + validationCase.group_json + "}"))
+    }
+
+    @Test("names out of order come out sorted; duplicates are refused wherever they are")
+    func orderAndDuplicates() throws {
+        try expectSameOutcome(wrap("{" + ["c", "a", "b"].map { #""\#($0)":\#(set($0))"# }.joined(separator: ",") + "}"))
+        try expectSameOutcome(wrap(#"{"a":\#(set("a")),"b":\#(set("b")),"a":\#(set("a"))}"#))
+        try expectSameOutcome(wrap(#"{"b":\#(set("b")),"a":\#(set("a")),"b":\#(set("b"))}"#))
+        try expectSameOutcome(wrap(#"{"a":\#(set("a")),"a":\#(set("a"))}"#))
+        // A duplicate before a broken set: the duplicate is what both report.
+        try expectSameOutcome(wrap(#"{"b":\#(set("b")),"a":\#(set("a")),"a":\#(set("a")),"c":{"scope":1}}"#))
+        try expectSameOutcome(#"{"frl_vault":1,"namespaces":{"z":{},"a":{"rs":\#(set("rs"))},"m":{}}}"#)
+    }
+
+    @Test("misfiled sets, escapes and non-canonical shapes come out the same")
+    func otherShapes() throws {
+        try expectSameOutcome(wrap(#"{"rs":\#(set("other"))}"#))
+        try expectSameOutcome(wrap(#"{"a":\#(set("b")),"b":\#(set("a"))}"#))
+        try expectSameOutcome(wrap(#"{"rs":\#(set("rs", access: #"\"\\\/\b\f\n\r\t\u0041\u00e9\ud83d\udd11"#, refresh: #""R\u0054""#))}"#))
+        try expectSameOutcome(wrap(#"{"r\u0073":\#(set("rs"))}"#))
+        try expectSameOutcome(wrap(#"{"rs":\#(set("rs", refresh: #""""#, expires: "1.0"))}"#))
+        try expectSameOutcome(wrap(#"{"rs":{"scope":"s","access_token":"A","expires_at_seconds":1e3,"resource_server":"rs","extra":1}}"#))
+        try expectSameOutcome(wrap(#"{"rs":{"scope":"s","access_token":"é","expires_at_seconds":5,"resource_server":"rs","token_type":null}}"#))
+        try expectSameOutcome(wrap(#"{"rs":{"scope":"s","access_token":"A","expires_at_seconds":5,"resource_server":"rs","token_type":"bearer"}}"#))
+        for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
+            try expectSameOutcome(Array(wrap(#"{"rs":{"scope":"s","access_token":""#).utf8) + bad
+                + Array(#"","expires_at_seconds":5,"resource_server":"rs"}}"#.utf8))
+        }
+    }
+
+    @Test("the values read in place are the values parsed, escapes decoded")
+    func values() throws {
+        let json = wrap(#"{"rs":\#(set("rs", access: #"A\u0042C"#, refresh: #""RT""#, expires: "-5"))}"#)
+        let content = Array(json.utf8)
+        try content.withUnsafeBytes { bytes in
+            let views = try PlaintextDocument.decodeViews(bytes, path: path)
+            let view = try #require(views.first?.tokenSets.first)
+            #expect(view.accessToken.string == "ABC")
+            #expect(view.refreshToken?.string == "RT")
+            #expect(view.scope.withUTF8 { Array($0) } == Array("s t".utf8))
+            #expect(view.tokenType.string == "Bearer")
+            #expect(view.expiresAtSeconds == -5)
+            #expect(view.resourceServer == "rs")
+        }
+    }
+
+    @Test("seeded mutations of a valid plaintext come out the same both ways")
+    func mutations() throws {
+        let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
+        let contentCount = try Padding.unpaddedCount(of: encoded)
+        let original = encoded.withUnsafeBytes { Array($0.prefix(contentCount)) }
+        var generator = SplitMix64(seed: 0x7E_5EED)
+        let alphabet = Array(#"{}[]":,\ "0123456789-+.eEtrufalsn"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<3000 {
+            var mutated = original
+            for _ in 0...(generator.next() % 3) {
+                let position = Int(generator.next() % UInt64(mutated.count))
+                switch generator.next() % 3 {
+                case 0: mutated[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: mutated.remove(at: position)
+                default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+                }
+            }
+            try expectSameOutcome(mutated)
+        }
+    }
+
+    @Test("a view prints no token")
+    func redactedDescriptions() throws {
+        let content = Array(wrap(#"{"rs":\#(set("rs", access: "SECRET-AT", refresh: #""SECRET-RT""#))}"#).utf8)
+        try content.withUnsafeBytes { bytes in
+            let view = try #require(try PlaintextDocument.decodeViews(bytes, path: path).first?.tokenSets.first)
+            for text in [String(describing: view), String(reflecting: view), String(describing: view.accessToken), "\(Mirror(reflecting: view).children.map(\.value))"] {
+                #expect(!text.contains("SECRET"), "\(text)")
+            }
+        }
+    }
+}
+
+/// `withNamespaceViews` on real vault files: the same contents and errors as `readAllNamespaces`.
+@Suite("Vault storage: namespaces read in place")
+struct NamespaceViewStorageTests {
+    @Test("views hold what readAllNamespaces returns, sorted, from a fresh instance and a cached one")
+    func sameAsReadAll() throws {
+        let place = try VaultPlace()
+        let writer = place.storage(namespace: "b")
+        try writer.writeTokens(sampleTokens("b", count: 7))
+        try place.storage(namespace: "a").writeTokens(sampleTokens("a", count: 2))
+        try writer.writeTokens(sampleTokens("b2", count: 5))  // the writer's cache now holds the file
+        for storage in [place.storage(), writer] {
+            let expected = try storage.readAllNamespaces()
+            try storage.withNamespaceViews { views in
+                #expect(views.map(\.name) == ["a", "b"])
+                #expect(Dictionary(uniqueKeysWithValues: views.map { ($0.name, $0.tokenMap) }) == expected)
+                for view in views {
+                    let servers = view.tokenSets.map(\.resourceServer)
+                    #expect(servers == servers.sorted(by: CodePointOrder.precedes))
+                }
+            }
+        }
+    }
+
+    @Test("a missing vault and a wrong key fail as readAllNamespaces fails")
+    func errors() throws {
+        let place = try VaultPlace()
+        #expect(throws: VaultError.missingVault(path: place.vault)) { try place.storage().withNamespaceViews { _ in } }
+        try place.storage().writeTokens(sampleTokens("x"))
+        let wrong = VaultTokenStorage(path: place.vault, key: .keyfile(path: try place.otherKeyfile()))
+        #expect(throws: VaultError.wrongKey(path: place.vault)) { try wrong.withNamespaceViews { _ in } }
+    }
+}
