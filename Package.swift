@@ -21,9 +21,9 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        // prctl(2) for the CLI's process hygiene: header-only, so static builds have it too.
+        // prctl(2), header-only so that static builds have it too (VaultCrypto's CoreDumps).
         .systemLibrary(name: "CProcessControl"),
-        .target(name: "VaultCrypto", dependencies: ["CSodium"]),
+        .target(name: "VaultCrypto", dependencies: ["CSodium", "CProcessControl"]),
         .target(name: "SecureFiles"),
         .target(name: "Tokens", dependencies: ["SecureFiles"]),
         .target(name: "TokenVault", dependencies: ["VaultCrypto", "Tokens", "SecureFiles"]),
@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "frl-vault",
             dependencies: [
-                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles", "CProcessControl",
+                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,20 +1,17 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import CProcessControl
+internal import VaultCrypto
 
 /// Process hardening done before any key is read: a core dump or a debugger attached by
 /// another user of the machine would otherwise see the passphrase and the decrypted tokens.
 enum Hygiene {
-    /// Sets RLIMIT_CORE to zero (hard limit too, so a child cannot raise it) and clears the
-    /// dumpable flag, which also stops ptrace attach by non-root processes of the same user.
-    /// Returns false if either step failed; the caller goes on, since neither is fatal to the
-    /// job, but it never fails silently in tests (they check the limit a child inherits).
+    /// No core file, no ptrace by the same user (see `CoreDumps.disable`). The caller goes on
+    /// if this fails, since neither is fatal to the job, but it never fails silently in tests
+    /// (they check the limit a child inherits and who owns the process's /proc entries).
     @discardableResult
     static func disableCoreDumps() -> Bool {
-        var limit = rlimit(rlim_cur: 0, rlim_max: 0)
-        let limited = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit) == 0
-        return limited && clearDumpableFlag()
+        CoreDumps.disable()
     }
 
     /// The signals a crash raises. Swift's runtime installs handlers for them at start-up that
@@ -32,9 +29,5 @@ enum Hygiene {
             if unsafeBitCast(signal(signalNumber, SIG_DFL), to: Int.self) == -1 { allReset = false }
         }
         return allReset
-    }
-
-    private static func clearDumpableFlag() -> Bool {
-        frl_set_dumpable(0) == 0 && frl_get_dumpable() == 0
     }
 }

@@ -25,6 +25,9 @@ struct OutputBytes {
         append(text)
     }
 
+    // Disfavoured so that a literal argument picks the StaticString overload, which needs no
+    // String and no closure: reports append a handful of literals per token set.
+    @_disfavoredOverload
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
