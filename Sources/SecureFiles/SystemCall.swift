@@ -77,6 +77,22 @@ enum SystemCall {
         }
     }
 
+    /// Reads until `buffer` is full or the file ends; returns how many bytes were read.
+    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(FileError) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var filled = 0
+        while filled < buffer.count {
+            let count = read(fd, base + filled, buffer.count - filled)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error("read", path: path)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
     /// Reads until end of file, refusing more than `limit` bytes.
     /// `stoppingAtLimit`: return the first `limit` bytes instead of refusing a longer file.
     static func readAll(

@@ -1,4 +1,5 @@
 internal import SecureFiles
+internal import VaultCrypto
 
 /// The vault file on disk, seen through the permission policy: every read checks the inode it
 /// actually opened, every write first checks the directory it renames in.
@@ -13,6 +14,31 @@ struct VaultFile {
             try PermissionPolicy.checkVault(file.status, path: path)
             return try mappingFileErrors(role: .vault) { () throws(FileError) in try file.readAll() }
         }
+    }
+
+    /// `readIfPresent` straight into secure memory, for decrypting in place: the buffer holds
+    /// the file's `count` bytes (and one spare byte, which showed that the file did not grow
+    /// between fstat and read; if it did, the bytes are read again the ordinary way).
+    func readIntoSecureMemoryIfPresent() throws(VaultError) -> (buffer: SecureBytes, count: Int)? {
+        let opened = try mappingFileErrors(role: .vault) { () throws(FileError) -> ReadableFile? in
+            try SecureFile.openForReading(path)
+        }
+        guard let file = opened else { return nil }
+        try PermissionPolicy.checkVault(file.status, path: path)
+        if file.status.size > SecureFile.defaultReadLimit {
+            throw VaultError(FileError.tooLarge(path: path, limit: SecureFile.defaultReadLimit), role: .vault)
+        }
+        let buffer: SecureBytes
+        do { buffer = try SecureBytes(count: file.status.size + 1) } catch { throw VaultError(error, path: path) }
+        let count = try buffer.withUnsafeMutableBytes { (bytes) throws(VaultError) -> Int in
+            try mappingFileErrors(role: .vault) { () throws(FileError) in try file.read(into: bytes) }
+        }
+        guard count > file.status.size else { return (buffer, count) }
+        guard let bytes = try readIfPresent() else { return nil }
+        let copy = try bytes.withUnsafeBytes { raw in
+            Result { () throws(CryptoError) in try SecureBytes(copying: raw) }
+        }.mapError { VaultError($0, path: path) }.get()
+        return (copy, bytes.count)
     }
 
     func read() throws(VaultError) -> [UInt8] {

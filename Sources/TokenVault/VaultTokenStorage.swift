@@ -111,18 +111,21 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// there is none. Same checks and errors as `readAllNamespaces`. The views borrow the
     /// decrypted plaintext, which is wiped when `body` returns: they must not escape it.
     public func withNamespaceViews<Result>(_ body: ([NamespaceView]) throws -> Result) throws -> Result {
-        guard let bytes = try file.readIfPresent() else {
+        // Read straight into secure memory and decrypted there: no second buffer the size of
+        // the vault, which for a large one costs more than its decryption.
+        guard let (file, count) = try file.readIntoSecureMemoryIfPresent() else {
             forgetVerifiedFile()
             throw VaultError.missingVault(path: path)
         }
-        if let document = cachedDocument(for: bytes) {
+        let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+        if let document = cached {
             return try body(document.namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
                 let map = document.namespaces[name] ?? [:]
                 return NamespaceView(name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0].map(TokenSetView.init) })
             })
         }
         let codec = try withCodec { $0 }
-        return try codec.withContent(of: bytes, path: path) { content in
+        return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
             try body(try PlaintextDocument.decodeViews(content, path: path))
         }
     }
@@ -238,6 +241,10 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// The document of `bytes` if they are the file this instance last decrypted or wrote
     /// with its codec (see `decode`).
     private func cachedDocument(for bytes: [UInt8]) -> VaultDocument? {
+        bytes.withUnsafeBytes { cachedDocument(for: $0) }
+    }
+
+    private func cachedDocument(for bytes: UnsafeRawBufferPointer) -> VaultDocument? {
         keyState.withLock { state in
             guard let codec = state.codec else { return nil }
             return state.verified?.document(ifSameAs: bytes, codec: codec)

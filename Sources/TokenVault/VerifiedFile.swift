@@ -13,10 +13,12 @@ struct VerifiedFile: Sendable {
     /// The cached document when `bytes` are exactly the cached bytes and `codec` is the one
     /// that verified them; nil otherwise.
     func document(ifSameAs bytes: [UInt8], codec: VaultCodec) -> VaultDocument? {
+        bytes.withUnsafeBytes { document(ifSameAs: $0, codec: codec) }
+    }
+
+    func document(ifSameAs bytes: UnsafeRawBufferPointer, codec: VaultCodec) -> VaultDocument? {
         guard codec === self.codec, bytes.count == self.bytes.count else { return nil }
-        let same = bytes.withUnsafeBytes { new in
-            self.bytes.withUnsafeBytes { old in Self.equal(new, old) }
-        }
+        let same = self.bytes.withUnsafeBytes { old in Self.equal(bytes, old) }
         return same ? document : nil
     }
 

@@ -40,13 +40,15 @@ public enum Padding {
     /// How many leading bytes of `padded` are content: everything before the last 0x80 that is
     /// followed only by zeros. `invalidPadding` if there is no such byte.
     public static func unpaddedCount(of padded: SecureBytes) throws(CryptoError) -> Int {
-        let marker = padded.withUnsafeBytes { bytes -> Int? in
-            var index = bytes.count - 1
-            while index >= 0, bytes[index] == 0 { index -= 1 }
-            return index >= 0 && bytes[index] == 0x80 ? index : nil
-        }
-        guard let marker else { throw .invalidPadding }
-        return marker
+        try padded.withUnsafeBytes { (bytes) throws(CryptoError) in try unpaddedCount(of: bytes) }
+    }
+
+    /// `unpaddedCount` of a padded plaintext that is a region of a larger secure buffer.
+    public static func unpaddedCount(of padded: UnsafeRawBufferPointer) throws(CryptoError) -> Int {
+        var index = padded.count - 1
+        while index >= 0, padded[index] == 0 { index -= 1 }
+        guard index >= 0, padded[index] == 0x80 else { throw .invalidPadding }
+        return index
     }
 
     /// libsodium's own functions, for the tests that show the two agree.

@@ -35,6 +35,33 @@ extension SecretBox {
         }
     }
 
+    /// Opens the box at `box` (tag, then ciphertext) inside `buffer`, which holds a whole file
+    /// read straight into secure memory, and decrypts it in place: the plaintext ends up at the
+    /// start of `buffer` and its length is returned. No second buffer the size of the box. On
+    /// failure nothing is decrypted (libsodium checks the tag first, and moves the
+    /// overlapping ciphertext only after that).
+    public static func openInPlace(
+        _ buffer: SecureBytes, box: Range<Int>, nonce: Nonce, usingKeyDerivedFrom master: SymmetricKey, context: [UInt8]
+    ) throws(CryptoError) -> Int {
+        guard box.lowerBound >= 0, box.upperBound <= buffer.count, box.count >= macByteCount else {
+            throw .invalidLength(of: "sealed box", expected: "at least \(macByteCount) bytes", actual: box.count)
+        }
+        return try withDerivedKey(from: master, context: context) { (subkey) throws(CryptoError) -> Int in
+            Sodium.ensureInitialised()
+            let result = buffer.withUnsafeMutableBytes { bytes in
+                nonce.bytes.withUnsafeBufferPointer { nonceBytes in
+                    // Lengths checked above; libsodium allows the overlap (it memmoves).
+                    crypto_secretbox_open_easy(
+                        bytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        (bytes.baseAddress! + box.lowerBound).assumingMemoryBound(to: UInt8.self),
+                        UInt64(box.count), nonceBytes.baseAddress!, subkey.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            guard result == 0 else { throw .authenticationFailed }
+            return box.count - macByteCount
+        }
+    }
+
     private static func withDerivedKey<R, E: Error>(
         from master: SymmetricKey, context: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> R
     ) throws(E) -> R {

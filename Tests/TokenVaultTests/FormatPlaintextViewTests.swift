@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SecureFiles
 @testable import TokenVault
 import Testing
 import Tokens
@@ -163,5 +164,30 @@ struct NamespaceViewStorageTests {
         try place.storage().writeTokens(sampleTokens("x"))
         let wrong = VaultTokenStorage(path: place.vault, key: .keyfile(path: try place.otherKeyfile()))
         #expect(throws: VaultError.wrongKey(path: place.vault)) { try wrong.withNamespaceViews { _ in } }
+    }
+
+    @Test("flipped bits and truncations fail in place exactly as the ordinary read fails")
+    func hostileFiles() throws {
+        let place = try VaultPlace()
+        try place.storage().writeTokens(sampleTokens("x", count: 3))
+        let original = try #require(try SecureFile.readIfPresent(place.vault))
+        var variants: [[UInt8]] = [0, 1, 7, 100, 132, 133, 150, original.count - 1].map { Array(original.prefix($0)) }
+        for position in Array(0..<150) + [original.count / 2, original.count - 1] {
+            var flipped = original
+            flipped[position] ^= 0x10
+            variants.append(flipped)
+        }
+        variants.append(original + [0])
+        for bytes in variants {
+            try SecureFile.writeAtomically(bytes, to: place.vault)
+            let expected = Result { try place.storage().readAllNamespaces() }
+            let actual = Result { try place.storage().withNamespaceViews { views in views.map(\.tokenMap) } }
+            switch (expected, actual) {
+            case (.failure(let expectedError as VaultError), .failure(let actualError as VaultError)):
+                #expect(actualError == expectedError, "\(bytes.count) bytes")
+            default:
+                Issue.record("\(bytes.count) bytes: readAllNamespaces \(expected), views \(actual)")
+            }
+        }
     }
 }

@@ -102,22 +102,7 @@ final class VaultCodec: Sendable {
     func openPadded(_ file: [UInt8], path: String, reusing spare: SecureBytes? = nil) throws(VaultError) -> SecureBytes {
         let (header, storedCommitment) = try VaultHeader.parse(file, path: path)
         let prefix = header.authenticatedPrefix
-        let masterKey = try state.withLock { (state) throws(VaultError) -> SymmetricKey in
-            if let session = state.session, session.salt == header.salt, session.keyDerivation == header.keyDerivation {
-                guard try commitmentMatches(storedCommitment, key: session.masterKey, prefix: prefix, path: path) else {
-                    throw .wrongKey(path: path)
-                }
-                return session.masterKey
-            }
-            let candidate = try deriveMasterKey(for: header, in: &state, path: path)
-            // Only a key that matches the commitment is cached and so reused for writing: a
-            // wrong passphrase must never end up sealing a vault.
-            guard try commitmentMatches(storedCommitment, key: candidate, prefix: prefix, path: path) else {
-                throw .wrongKey(path: path)
-            }
-            state.session = Session(salt: header.salt, keyDerivation: header.keyDerivation, masterKey: candidate)
-            return candidate
-        }
+        let masterKey = try verifiedMasterKey(for: header, commitment: storedCommitment, path: path)
         do {
             // BK = BLAKE2b-256(K, label || H), derived inside the call and wiped there.
             return try file.withUnsafeBytes { bytes in
@@ -133,6 +118,56 @@ final class VaultCodec: Sendable {
             }.get()
         } catch {
             throw VaultError(error, path: path)
+        }
+    }
+
+    /// `withContent` for a vault file read straight into secure memory (its first `count`
+    /// bytes), decrypted where it lies: the same checks and errors as `decode` up to and
+    /// including the padding, with no second buffer the size of the vault. The content lent
+    /// to `body` is the start of `file`, which holds plaintext from then on (wiped when `file`
+    /// is released, and by this call when `body` returns).
+    func withContent<R>(
+        openingInPlace file: SecureBytes, count: Int, path: String, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        let headerBytes = file.withUnsafeBytes { Array($0.prefix(min(count, VaultHeader.byteCountToInspect))) }
+        let (header, storedCommitment) = try VaultHeader.parse(headerBytes, path: path)
+        let masterKey = try verifiedMasterKey(for: header, commitment: storedCommitment, path: path)
+        defer { file.wipe() }
+        let paddedCount: Int
+        let contentCount: Int
+        do {
+            paddedCount = try SecretBox.openInPlace(
+                file, box: VaultFormat.Offset.sealedBox..<count, nonce: header.nonce, usingKeyDerivedFrom: masterKey,
+                context: VaultFormat.boxKeyLabel + header.authenticatedPrefix)
+            contentCount = try file.withUnsafeBytes { (bytes) throws(CryptoError) in
+                try Padding.unpaddedCount(of: UnsafeRawBufferPointer(rebasing: bytes[..<paddedCount]))
+            }
+        } catch {
+            throw VaultError(error, path: path)
+        }
+        return try file.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount])) }
+    }
+
+    /// The master key for `header`: the cached one when the header's salt and KDF are this
+    /// codec's, else derived (and then cached); either way checked against the commitment
+    /// first (`wrongKey`).
+    private func verifiedMasterKey(for header: VaultHeader, commitment storedCommitment: [UInt8], path: String) throws(VaultError) -> SymmetricKey {
+        let prefix = header.authenticatedPrefix
+        return try state.withLock { (state) throws(VaultError) -> SymmetricKey in
+            if let session = state.session, session.salt == header.salt, session.keyDerivation == header.keyDerivation {
+                guard try commitmentMatches(storedCommitment, key: session.masterKey, prefix: prefix, path: path) else {
+                    throw .wrongKey(path: path)
+                }
+                return session.masterKey
+            }
+            let candidate = try deriveMasterKey(for: header, in: &state, path: path)
+            // Only a key that matches the commitment is cached and so reused for writing: a
+            // wrong passphrase must never end up sealing a vault.
+            guard try commitmentMatches(storedCommitment, key: candidate, prefix: prefix, path: path) else {
+                throw .wrongKey(path: path)
+            }
+            state.session = Session(salt: header.salt, keyDerivation: header.keyDerivation, masterKey: candidate)
+            return candidate
         }
     }
 
