@@ -557,22 +557,26 @@ struct PlaintextParser: ~Copyable {
         try expect(UInt8(ascii: "\""))
         let start = index
         // Fast path: no escapes, which is every string this package writes but a few. Eight
-        // bytes at a time while none of them can end the run or is a control character.
-        while index + 8 <= bytes.count,
-            !WordScan.mayStopString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-        {
+        // bytes at a time while none of them can end the run or is a control character,
+        // gathering the high bits on the way: token strings are ASCII, valid UTF-8 as they are.
+        var highBits: UInt64 = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if WordScan.mayStopString(word) { break }
+            highBits |= word
             index += 8
         }
         while let byte = peek(), byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw .syntax(offset: index) }
+            highBits |= UInt64(byte)
             index += 1
         }
         guard let byte = peek() else { throw .syntax(offset: index) }
         if byte == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            // Token strings are ASCII, valid UTF-8 as they are: checked a word at a time.
-            guard WordScan.isASCII(run) || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
+            let isASCII = highBits & 0x8080_8080_8080_8080 == 0
+            guard isASCII || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
             return .plain(start..<(index - 1))
         }
         return .decoded(try escapedString(from: start))
