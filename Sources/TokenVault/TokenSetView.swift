@@ -42,19 +42,28 @@ public struct TokenSetView {
     }
 }
 
+/// Whether the plaintext that views borrow from is still there. `withNamespaceViews` ends the
+/// lease before it wipes the plaintext, and every read of borrowed bytes checks it, so a view
+/// kept past the call stops the program instead of reading wiped or freed memory.
+final class PlaintextLease {
+    private(set) var isActive = true
+
+    func end() { isActive = false }
+}
+
 /// A string field of a `TokenSetView`: the UTF-8 bytes of the plaintext itself when the field
 /// was stored without escapes (nearly always), else the decoded String.
 public struct TokenText {
     private enum Storage {
-        case borrowed(UnsafeBufferPointer<UInt8>)
+        case borrowed(UnsafeBufferPointer<UInt8>, PlaintextLease)
         case owned(String)
     }
 
     private let storage: Storage
 
     /// Bytes already checked to be valid UTF-8 without control characters.
-    init(borrowing bytes: UnsafeBufferPointer<UInt8>) {
-        storage = .borrowed(bytes)
+    init(borrowing bytes: UnsafeBufferPointer<UInt8>, lease: PlaintextLease) {
+        storage = .borrowed(bytes, lease)
     }
 
     init(_ text: String) {
@@ -63,23 +72,34 @@ public struct TokenText {
 
     public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         switch storage {
-        case .borrowed(let bytes): return try body(bytes)
+        case .borrowed(let bytes, let lease): return try body(Self.checked(bytes, lease))
         case .owned(var text): return try text.withUTF8(body)
         }
     }
 
     public var string: String {
         switch storage {
-        case .borrowed(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .borrowed(let bytes, let lease): String(decoding: Self.checked(bytes, lease), as: UTF8.self)
         case .owned(let text): text
         }
     }
 
     public var isEmpty: Bool {
         switch storage {
-        case .borrowed(let bytes): bytes.isEmpty
+        case .borrowed(let bytes, _): bytes.isEmpty
         case .owned(let text): text.isEmpty
         }
+    }
+
+    /// Whether this text borrowed plaintext that is gone (for tests of the lease).
+    var isExpired: Bool {
+        if case .borrowed(_, let lease) = storage { return !lease.isActive }
+        return false
+    }
+
+    private static func checked(_ bytes: UnsafeBufferPointer<UInt8>, _ lease: PlaintextLease) -> UnsafeBufferPointer<UInt8> {
+        precondition(lease.isActive, "a TokenSetView was used after the withNamespaceViews call that lent it returned")
+        return bytes
     }
 
     /// Byte equality, for checks such as "is this the resource server it is filed under".

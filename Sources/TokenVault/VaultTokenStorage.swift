@@ -125,8 +125,11 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             })
         }
         let codec = try withCodec { $0 }
+        let lease = PlaintextLease()
+        defer { lease.end() }
         return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
-            try body(try PlaintextDocument.decodeViews(content, path: path))
+            defer { lease.end() }
+            return try body(try PlaintextDocument.decodeViews(content, lease: lease, path: path))
         }
     }
 

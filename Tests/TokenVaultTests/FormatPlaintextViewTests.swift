@@ -25,7 +25,7 @@ struct FormatPlaintextViewTests {
         let parsed = Result { () throws(VaultError) in try PlaintextDocument.decode(padded, path: path).namespaces }
         let viewed = content.withUnsafeBytes { bytes in
             Result { () throws(VaultError) -> [String: TokenMap] in
-                let views = try PlaintextDocument.decodeViews(bytes, path: path)
+                let views = try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path)
                 #expect(views.map(\.name) == views.map(\.name).sorted(by: CodePointOrder.precedes))
                 for view in views {
                     let servers = view.tokenSets.map(\.resourceServer)
@@ -67,6 +67,11 @@ struct FormatPlaintextViewTests {
         // A duplicate before a broken set: the duplicate is what both report.
         try expectSameOutcome(wrap(#"{"b":\#(set("b")),"a":\#(set("a")),"a":\#(set("a")),"c":{"scope":1}}"#))
         try expectSameOutcome(#"{"frl_vault":1,"namespaces":{"z":{},"a":{"rs":\#(set("rs"))},"m":{}}}"#)
+        // Canonically equivalent names are one name, in byte order or not, ASCII or not.
+        try expectSameOutcome(wrap(#"{"e\u0301":\#(set("e\\u0301")),"\u00e9":\#(set("\\u00e9"))}"#))
+        try expectSameOutcome(wrap(#"{"e\u0301":\#(set("e\\u0301")),"f":\#(set("f")),"\u00e9":\#(set("\\u00e9"))}"#))
+        try expectSameOutcome(wrap(#"{"K":\#(set("K")),"\u212a":\#(set("\\u212a"))}"#))
+        try expectSameOutcome(wrap(#"{"\u212a":\#(set("\\u212a")),"K":\#(set("K"))}"#))
     }
 
     @Test("misfiled sets, escapes and non-canonical shapes come out the same")
@@ -90,7 +95,7 @@ struct FormatPlaintextViewTests {
         let json = wrap(#"{"rs":\#(set("rs", access: #"A\u0042C"#, refresh: #""RT""#, expires: "-5"))}"#)
         let content = Array(json.utf8)
         try content.withUnsafeBytes { bytes in
-            let views = try PlaintextDocument.decodeViews(bytes, path: path)
+            let views = try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path)
             let view = try #require(views.first?.tokenSets.first)
             #expect(view.accessToken.string == "ABC")
             #expect(view.refreshToken?.string == "RT")
@@ -126,7 +131,7 @@ struct FormatPlaintextViewTests {
     func redactedDescriptions() throws {
         let content = Array(wrap(#"{"rs":\#(set("rs", access: "SECRET-AT", refresh: #""SECRET-RT""#))}"#).utf8)
         try content.withUnsafeBytes { bytes in
-            let view = try #require(try PlaintextDocument.decodeViews(bytes, path: path).first?.tokenSets.first)
+            let view = try #require(try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path).first?.tokenSets.first)
             for text in [String(describing: view), String(reflecting: view), String(describing: view.accessToken), "\(Mirror(reflecting: view).children.map(\.value))"] {
                 #expect(!text.contains("SECRET"), "\(text)")
             }
@@ -155,6 +160,18 @@ struct NamespaceViewStorageTests {
                 }
             }
         }
+    }
+
+    @Test("a view kept past the call no longer reads the wiped plaintext")
+    func leaseEnds() throws {
+        let place = try VaultPlace()
+        try place.storage().writeTokens(sampleTokens("x"))
+        var kept: TokenSetView?
+        try place.storage().withNamespaceViews { views in
+            kept = views.first?.tokenSets.first
+            #expect(kept?.accessToken.isExpired == false)
+        }
+        #expect(kept?.accessToken.isExpired == true)
     }
 
     @Test("a missing vault and a wrong key fail as readAllNamespaces fails")

@@ -71,10 +71,11 @@ enum PlaintextDocument {
     }
 
     /// `decode` for a content already unpadded (see `VaultCodec.withContent`), its token sets
-    /// read in place: valid only while `content` is. Namespaces in code point order.
-    static func decodeViews(_ content: UnsafeRawBufferPointer, path: String) throws(VaultError) -> [NamespaceView] {
+    /// read in place: valid only while `content` is, which the caller marks by ending `lease`.
+    /// Namespaces in code point order.
+    static func decodeViews(_ content: UnsafeRawBufferPointer, lease: PlaintextLease, path: String) throws(VaultError) -> [NamespaceView] {
         do {
-            let namespaces = try PlaintextParser.namespaceViews(in: content)
+            let namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
             return namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
                 NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
             }

@@ -54,9 +54,12 @@ struct PlaintextParser: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
+    /// What views of these bytes carry (nil when no views are made).
+    private let lease: PlaintextLease?
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, lease: PlaintextLease? = nil) {
         self.bytes = bytes
+        self.lease = lease
     }
 
     /// The namespaces of a plaintext document (the JSON without its padding).
@@ -67,8 +70,8 @@ struct PlaintextParser: ~Copyable {
 
     /// The same document, its token sets read in place (see `TokenSetView`): the same checks,
     /// the same errors, each namespace's sets in code point order of their resource servers.
-    static func namespaceViews(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: [TokenSetView]] {
-        var parser = PlaintextParser(bytes)
+    static func namespaceViews(in bytes: UnsafeRawBufferPointer, lease: PlaintextLease) throws(Failure) -> [String: [TokenSetView]] {
+        var parser = PlaintextParser(bytes, lease: lease)
         return try parser.document { (parser, namespace) throws(Failure) in try parser.tokenSetViews(namespace: namespace) }
     }
 
@@ -165,14 +168,18 @@ struct PlaintextParser: ~Copyable {
         var views: [TokenSetView] = []
         // The names the sets are filed under: their own names, unless misfiled.
         var servers: [String] = []
-        // This package writes resource servers in code point order, so a name greater than the
-        // last one cannot be a duplicate; only a file written otherwise needs the set of names.
+        // This package writes resource servers in code point order, so an ASCII name greater
+        // than the last one cannot be a duplicate. A file written otherwise, or any non-ASCII
+        // name, needs the set of names: `tokenMap`'s dictionary compares names as Strings, and
+        // canonically equivalent names ("e\u{301}" and "é", "\u{212A}" and "K") are one name.
         var seen: Set<String>?
         var misfiled = false
         try members(depth: 2, location: location) { (parser, server) throws(Failure) in
             let view = try parser.tokenSetView(server: server, namespace: namespace)
             misfiled = misfiled || view.resourceServer != server
-            if seen == nil, let last = servers.last, !CodePointOrder.precedes(last, server) {
+            if seen == nil,
+                !server.utf8.allSatisfy({ $0 < 0x80 }) || servers.last.map({ !CodePointOrder.precedes($0, server) }) == true
+            {
                 seen = Set(servers)
             }
             if seen != nil {
@@ -383,7 +390,12 @@ struct PlaintextParser: ~Copyable {
 
     private func text(_ parsed: ParsedString) -> TokenText {
         switch parsed {
-        case .plain(let range): TokenText(borrowing: UnsafeRawBufferPointer(rebasing: bytes[range]).bindMemory(to: UInt8.self))
+        case .plain(let range):
+            if let lease {
+                TokenText(borrowing: UnsafeRawBufferPointer(rebasing: bytes[range]).bindMemory(to: UInt8.self), lease: lease)
+            } else {
+                TokenText(string(parsed))
+            }
         case .decoded(let text): TokenText(text)
         }
     }

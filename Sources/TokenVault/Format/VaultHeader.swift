@@ -43,12 +43,13 @@ struct VaultHeader: Sendable {
         try BLAKE2b.hash(bytes, outputByteCount: VaultFormat.checksumByteCount)
     }
 
-    /// Parses and checks a whole vault file's header, in the order SECURITY.md gives, so each
-    /// failure gets the most precise error and no KDF parameter is used before it is checked.
-    /// Returns the header and the stored commitment.
     /// Enough of a file for every check `parse` makes: the header, a tag and one byte.
     static let byteCountToInspect = VaultFormat.headerByteCount + SecretBox.macByteCount + 1
 
+    /// Parses and checks a vault file's header, in the order SECURITY.md gives, so each failure
+    /// gets the most precise error and no KDF parameter is used before it is checked. `file` is
+    /// the whole file or at least its first `byteCountToInspect` bytes. Returns the header and
+    /// the stored commitment.
     static func parse(_ file: [UInt8], path: String) throws(VaultError) -> (header: VaultHeader, commitment: [UInt8]) {
         guard file.count >= VaultFormat.magic.count, file.starts(with: VaultFormat.magic) else {
             throw .notAVault(path: path)
