@@ -12,11 +12,12 @@ enum Posix {
         return String(cString: value)
     }
 
-    /// The user's home directory: `$HOME`, else the password database.
+    /// The user's home directory: `$HOME`. Not the password database: in the static release
+    /// binary getpwuid would have to load the system's NSS modules into a glibc they were not
+    /// built with, and a login shell always sets `$HOME`.
     static func homeDirectory() -> String? {
-        if let home = environment("HOME"), !home.isEmpty { return home }
-        guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return nil }
-        return String(cString: directory)
+        guard let home = environment("HOME"), !home.isEmpty else { return nil }
+        return home
     }
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }

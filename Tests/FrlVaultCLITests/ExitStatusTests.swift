@@ -13,6 +13,14 @@ import Testing
         expectFailure(box.run(["status", "--lock-timeout", "-1"]), 64)
     }
 
+    /// Without $HOME there is no default vault path (the password database is not consulted:
+    /// the static release binary cannot load NSS modules safely).
+    @Test func noHomeAndNoVaultPathIs64() {
+        let box = Sandbox()
+        box.environment["HOME"] = nil
+        expectFailure(box.run(["status"]), 64, mentioning: ["no vault path", "$HOME"])
+    }
+
     @Test func damagedAndForeignFilesAre65() {
         let box = Sandbox()
         let key = box.makeKeyfileVault()
