@@ -28,7 +28,8 @@ struct Export: ParsableCommand {
             case .json:
                 Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
             case .cfg:
-                Posix.writeStandardOutput(OutputBytes(text: PythonFormats.cfg(tokenSets.map(\.tokenSet), section: section ?? namespace.namespace)))
+                Posix.writeStandardOutput(
+                    PythonFormats.cfg(tokenSets, section: section ?? namespace.namespace, streamingTo: Posix.standardOutput))
             }
         }
     }

@@ -81,24 +81,47 @@ enum PythonFormats {
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are
     /// lower-cased because ConfigParser's `optionxform` does that on every `set`.
-    static func cfg(_ tokenSets: [TokenSet], section: String) -> String {
-        var output = "[\(section)]\n"
+    static func cfg(_ tokenSets: [TokenSetView], section: String, streamingTo descriptor: Int32) -> OutputBytes {
+        var output = OutputBytes(streamingTo: descriptor)
+        output.append("[")
+        output.append(section)
+        output.append("]\n")
         for set in tokenSets {
-            let fields: [(String, String)] = [
-                ("scope", set.scope),
-                ("access_token", set.accessToken),
-                ("refresh_token", set.refreshToken ?? ""),
-                ("token_type", set.tokenType),
-                ("expires_at_seconds", String(set.expiresAtSeconds)),
-                ("resource_server", set.resourceServer),
-            ]
             let prefix = set.resourceServer.replacingDots()
-            for (field, value) in fields {
-                let name = "\(prefix)__\(field)".lowercased()
-                output += "\(name) = \(value.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n\t"))\n"
+            for field in Field.pythonOrder {
+                output.append("\(prefix)__\(field.name)".lowercased())
+                output.append(" = ")
+                switch field {
+                case .scope: appendINIValue(set.scope, to: &output)
+                case .accessToken: appendINIValue(set.accessToken, to: &output)
+                case .refreshToken: if let refresh = set.refreshToken { appendINIValue(refresh, to: &output) }
+                case .tokenType: appendINIValue(set.tokenType, to: &output)
+                case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
+                case .resourceServer:
+                    var name = set.resourceServer
+                    name.withUTF8 { appendINIValue(bytes: $0, to: &output) }
+                }
+                output.append(byte: UInt8(ascii: "\n"))
             }
         }
-        return output + "\n"
+        output.append(byte: UInt8(ascii: "\n"))
+        return output
+    }
+
+    /// Python's `value.replace("\n", "\n\t")`: a line break continues on a tab-indented line.
+    private static func appendINIValue(_ value: TokenText, to output: inout OutputBytes) {
+        value.withUTF8 { appendINIValue(bytes: $0, to: &output) }
+    }
+
+    private static func appendINIValue(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
+        guard bytes.contains(UInt8(ascii: "\n")) else {
+            output.append(bytesOf: bytes)
+            return
+        }
+        for byte in bytes {
+            output.append(byte: byte)
+            if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
+        }
     }
 }
 

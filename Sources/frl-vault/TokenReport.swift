@@ -7,9 +7,12 @@ enum TokenReport {
     /// Python's `str.split()` of the scope string. Scopes are ASCII in practice, and splitting
     /// their bytes is an order of magnitude cheaper than the general Unicode path, which the
     /// Tokens module keeps for anything else.
-    static func scopes(of set: TokenSet) -> [String] {
-        let bytes = set.scope.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return set.scopes }
+    static func scopes(of scope: String) -> [String] {
+        let bytes = scope.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // The Tokens module's split, which works on a token set's scope.
+            return TokenSet(scope: scope, accessToken: "", refreshToken: nil, expiresAtSeconds: 0, resourceServer: "").scopes
+        }
         // Python's ASCII whitespace for str.split(): \t \n \v \f \r, \x1c-\x1f and space.
         return bytes.split(whereSeparator: { (0x09...0x0D).contains($0) || (0x1C...0x20).contains($0) })
             .map { String(decoding: $0, as: UTF8.self) }
@@ -49,8 +52,7 @@ enum TokenReport {
             return true
         }
         guard !written else { return }
-        let set = TokenSet(scope: scope.string, accessToken: "", refreshToken: nil, expiresAtSeconds: 0, resourceServer: "")
-        for (index, each) in set.scopes.enumerated() {
+        for (index, each) in scopes(of: scope.string).enumerated() {
             if index > 0 { output.append(byte: UInt8(ascii: " ")) }
             TerminalText.write(each, to: &output)
         }
@@ -60,21 +62,17 @@ enum TokenReport {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
     }
 
-    static func hasRefreshToken(_ set: TokenSet) -> Bool {
-        guard let refresh = set.refreshToken else { return false }
-        return !refresh.isEmpty
-    }
-
-    /// The `status --json` object for one token set.
-    static func summaryValue(_ set: TokenSet, now: Int) -> JSONValue {
+    /// The `status --json` object for one token set (built from the view: no token value is
+    /// copied for a report that prints none).
+    static func summaryValue(_ set: TokenSetView, now: Int) -> JSONValue {
         .object([
             "resource_server": .string(set.resourceServer),
-            "scopes": .array(scopes(of: set).map(JSONValue.string)),
+            "scopes": .array(scopes(of: set.scope.string).map(JSONValue.string)),
             "expires_at_seconds": .integer(set.expiresAtSeconds),
             "expires_at": .string(TimeText.iso8601(set.expiresAtSeconds)),
             "expires_in_seconds": .integer(TimeText.secondsBetween(now, set.expiresAtSeconds)),
             "expired": .bool(now >= set.expiresAtSeconds),
-            "refresh_token_present": .bool(hasRefreshToken(set)),
+            "refresh_token_present": .bool(set.refreshToken != nil),
         ])
     }
 
