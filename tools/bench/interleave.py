@@ -3,8 +3,9 @@
 
 On a shared machine the load drifts over seconds, so timing all runs of one command and then
 all runs of the next (hyperfine's order) can hand one of them a quieter minute. Here every
-round runs each command once, in a rotating order, and each command's median over the rounds
-is compared with the reference command's. Each run is posix_spawn to wait4 with stdout and
+round runs each command once, in a rotating order, and each command's median and 10th
+percentile over the rounds are compared with the reference command's (the 10th percentile is
+the steadier of the two when other work on the machine comes and goes). Each run is posix_spawn to wait4 with stdout and
 stderr on /dev/null; spawning costs the same for every command.
 
     interleave.py --rounds 200 --warmup 10 --reference 'age -d ...' \
@@ -52,18 +53,21 @@ def main():
         for name, argv in commands[shift:] + commands[:shift]:
             times[name].append(run_once(argv, devnull))
 
-    reference = statistics.median(times[options.reference]) if options.reference else None
+    def p10(samples):
+        return sorted(samples)[len(samples) // 10]
+
+    reference = times.get(options.reference)
     lines = [
-        "| Command | Median [ms] | p10 [ms] | p90 [ms] | vs reference (median) |",
-        "|:---|---:|---:|---:|---:|",
+        "| Command | Median [ms] | p10 [ms] | p90 [ms] | vs reference (median) | vs reference (p10) |",
+        "|:---|---:|---:|---:|---:|---:|",
     ]
     for name, _ in commands:
         samples = sorted(times[name])
         median = statistics.median(samples)
-        p10 = samples[len(samples) // 10]
         p90 = samples[(len(samples) * 9) // 10]
-        relative = f"{median / reference:.2f}x" if reference else ""
-        lines.append(f"| `{name}` | {median:.2f} | {p10:.2f} | {p90:.2f} | {relative} |")
+        by_median = f"{median / statistics.median(reference):.2f}x" if reference else ""
+        by_p10 = f"{p10(samples) / p10(reference):.2f}x" if reference else ""
+        lines.append(f"| `{name}` | {median:.2f} | {p10(samples):.2f} | {p90:.2f} | {by_median} | {by_p10} |")
     table = "\n".join(lines) + "\n"
     print(table, end="")
     if options.markdown:
