@@ -20,11 +20,6 @@ struct OutputBytes {
         buffer = Buffer(capacity: 1 << 16, sink: descriptor)
     }
 
-    init(text: String) {
-        self.init(reservingCapacity: text.utf8.count)
-        append(text)
-    }
-
     // Disfavoured so that a literal argument picks the StaticString overload, which needs no
     // String and no closure: reports append a handful of literals per token set.
     @_disfavoredOverload

@@ -35,12 +35,6 @@ enum TimeText {
     }
 
     /// "in 1h 5m", "expired 3d 2h ago", "expired just now".
-    static func relative(expiresAt: Int, now: Int) -> String {
-        var output = OutputBytes()
-        writeRelative(expiresAt: expiresAt, now: now, to: &output)
-        return output.text
-    }
-
     static func writeRelative(expiresAt: Int, now: Int, to output: inout OutputBytes) {
         let delta = secondsBetween(now, expiresAt)
         if delta > 0 {
