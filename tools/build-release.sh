@@ -11,6 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh >&2
+# The static link needs glibc's and libstdc++'s static archives (libsodium-dev ships its own).
+if [ "$(clang -print-file-name=libc.a)" = libc.a ] || [ "$(clang -print-file-name=libstdc++.a)" = libstdc++.a ]; then
+    echo "build-release: installing libc6-dev and g++ for the static archives" >&2
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libc6-dev g++ >/dev/null
+fi
 flags=(
     -c release --product frl-vault --scratch-path .build-release
     # glibc's static-PIE start-up refuses a binary that carries an rpath.
