@@ -52,6 +52,12 @@ struct OutputBytes {
 
     /// `String(number)` without the String: works on the magnitude, so Int.min prints too.
     mutating func append(decimal number: Int, minimumDigits: Int = 1) {
+        if (0..<100).contains(number), minimumDigits <= 2 {
+            // Months, days, hours, minutes, seconds: a date costs five of these per row.
+            if number >= 10 || minimumDigits == 2 { buffer.append(byte: UInt8(ascii: "0") + UInt8(number / 10)) }
+            buffer.append(byte: UInt8(ascii: "0") + UInt8(number % 10))
+            return
+        }
         if number < 0 { buffer.append(byte: UInt8(ascii: "-")) }
         var magnitude = number.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
