@@ -177,9 +177,7 @@ struct PlaintextParser: ~Copyable {
         try members(depth: 2, location: location) { (parser, server) throws(Failure) in
             let view = try parser.tokenSetView(server: server, namespace: namespace)
             misfiled = misfiled || view.resourceServer != server
-            if seen == nil,
-                !server.utf8.allSatisfy({ $0 < 0x80 }) || servers.last.map({ !CodePointOrder.precedes($0, server) }) == true
-            {
+            if seen == nil, !PlaintextParser.isASCII(server) || servers.last.map({ !CodePointOrder.precedes($0, server) }) == true {
                 seen = Set(servers)
             }
             if seen != nil {
@@ -622,6 +620,11 @@ struct PlaintextParser: ~Copyable {
                 decoded.append(byte)
             }
         }
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { WordScan.isASCII(UnsafeRawBufferPointer($0)) }
     }
 
     /// The String of these bytes if they are valid UTF-8, else nil. Token strings are ASCII,
