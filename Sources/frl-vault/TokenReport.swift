@@ -24,7 +24,7 @@ enum TokenReport {
         let written = scope.withUTF8 { bytes -> Bool in
             // The usual scope string is already its own printable, single-spaced split-and-join.
             if OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " "),
-                !zip(bytes, bytes.dropFirst()).contains(where: { $0 == UInt8(ascii: " ") && $1 == UInt8(ascii: " ") })
+                !hasDoubleSpace(bytes)
             {
                 output.append(bytesOf: bytes)
                 return true
@@ -56,6 +56,16 @@ enum TokenReport {
             if index > 0 { output.append(byte: UInt8(ascii: " ")) }
             TerminalText.write(each, to: &output)
         }
+    }
+
+    private static func hasDoubleSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousWasSpace = false
+        for byte in bytes {
+            let isSpace = byte == UInt8(ascii: " ")
+            if isSpace && previousWasSpace { return true }
+            previousWasSpace = isSpace
+        }
+        return false
     }
 
     private static func hexDigit(_ value: UInt8) -> UInt8 {

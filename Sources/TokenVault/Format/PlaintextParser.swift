@@ -239,21 +239,15 @@ struct PlaintextParser: ~Copyable {
     private enum Field: CaseIterable {
         case accessToken, expiresAtSeconds, refreshToken, resourceServer, scope, tokenType
 
-        /// The six names have six different lengths, so the length picks the candidate.
-        init?(_ name: UnsafeRawBufferPointer) {
-            let candidate: (Field, StaticString)
-            switch name.count {
-            case 12: candidate = (.accessToken, "access_token")
-            case 18: candidate = (.expiresAtSeconds, "expires_at_seconds")
-            case 13: candidate = (.refreshToken, "refresh_token")
-            case 15: candidate = (.resourceServer, "resource_server")
-            case 5: candidate = (.scope, "scope")
-            case 10: candidate = (.tokenType, "token_type")
-            default: return nil
+        var name: StaticString {
+            switch self {
+            case .accessToken: "access_token"
+            case .expiresAtSeconds: "expires_at_seconds"
+            case .refreshToken: "refresh_token"
+            case .resourceServer: "resource_server"
+            case .scope: "scope"
+            case .tokenType: "token_type"
             }
-            let expected = UnsafeRawBufferPointer(start: candidate.1.utf8Start, count: candidate.1.utf8CodeUnitCount)
-            guard WordScan.sameBytes(name, expected) else { return nil }
-            self = candidate.0
         }
 
         var bit: UInt8 {
@@ -318,7 +312,7 @@ struct PlaintextParser: ~Copyable {
         if peek() != UInt8(ascii: "}") {
             while true {
                 skipWhitespace()
-                guard let name = rawKey(), let field = Field(name), seen & field.bit == 0 else { return nil }
+                guard let field = fieldName(), seen & field.bit == 0 else { return nil }
                 seen |= field.bit
                 skipWhitespace()
                 guard peek() == UInt8(ascii: ":") else { return nil }
@@ -401,6 +395,31 @@ struct PlaintextParser: ~Copyable {
     private static var bearer: UnsafeRawBufferPointer {
         let word: StaticString = "Bearer"
         return UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+    }
+
+    /// One of the six field names, quoted and without escapes, read past; nil for anything
+    /// else (then the canonical path gives up, as for any other member). The first letters
+    /// (the third for "re...") pick the only candidate, whose bytes are then compared whole.
+    private mutating func fieldName() -> Field? {
+        guard index + 3 < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let field: Field
+        switch bytes[index + 1] {
+        case UInt8(ascii: "a"): field = .accessToken
+        case UInt8(ascii: "e"): field = .expiresAtSeconds
+        case UInt8(ascii: "s"): field = .scope
+        case UInt8(ascii: "t"): field = .tokenType
+        case UInt8(ascii: "r"): field = bytes[index + 3] == UInt8(ascii: "f") ? .refreshToken : .resourceServer
+        default: return nil
+        }
+        let name = field.name
+        let end = index + 1 + name.utf8CodeUnitCount
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+            WordScan.sameBytes(
+                UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end]),
+                UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        else { return nil }
+        index = end + 1
+        return field
     }
 
     /// A member name without escapes, as raw bytes; nil for anything else.

@@ -124,8 +124,8 @@ final class VaultCodec: Sendable {
     /// `withContent` for a vault file read straight into secure memory (its first `count`
     /// bytes), decrypted where it lies: the same checks and errors as `decode` up to and
     /// including the padding, with no second buffer the size of the vault. The content lent
-    /// to `body` is the start of `file`, which holds plaintext from then on (wiped when `file`
-    /// is released, and by this call when `body` returns).
+    /// to `body` lies where the ciphertext was in `file`, which holds plaintext from then on
+    /// (wiped by this call when `body` returns, and again when `file` is released).
     func withContent<R>(
         openingInPlace file: SecureBytes, count: Int, path: String, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
@@ -133,19 +133,20 @@ final class VaultCodec: Sendable {
         let (header, storedCommitment) = try VaultHeader.parse(headerBytes, path: path)
         let masterKey = try verifiedMasterKey(for: header, commitment: storedCommitment, path: path)
         defer { file.wipe() }
-        let paddedCount: Int
+        let padded: Range<Int>
         let contentCount: Int
         do {
-            paddedCount = try SecretBox.openInPlace(
+            padded = try SecretBox.openInPlace(
                 file, box: VaultFormat.Offset.sealedBox..<count, nonce: header.nonce, usingKeyDerivedFrom: masterKey,
                 context: VaultFormat.boxKeyLabel + header.authenticatedPrefix)
             contentCount = try file.withUnsafeBytes { (bytes) throws(CryptoError) in
-                try Padding.unpaddedCount(of: UnsafeRawBufferPointer(rebasing: bytes[..<paddedCount]))
+                try Padding.unpaddedCount(of: UnsafeRawBufferPointer(rebasing: bytes[padded]))
             }
         } catch {
             throw VaultError(error, path: path)
         }
-        return try file.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount])) }
+        let content = padded.lowerBound..<(padded.lowerBound + contentCount)
+        return try file.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[content])) }
     }
 
     /// The master key for `header`: the cached one when the header's salt and KDF are this
