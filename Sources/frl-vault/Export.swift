@@ -1,7 +1,7 @@
 internal import ArgumentParser
 internal import TokenVault
 
-extension PythonFormats.Format: ExpressibleByArgument {}
+extension PythonFormats.Format: NamedChoice {}
 
 /// `export`: one namespace in a Fair Research Login plaintext format, to stdout.
 struct Export: ParsableCommand {

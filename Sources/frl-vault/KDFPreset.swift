@@ -2,7 +2,7 @@ internal import ArgumentParser
 internal import VaultCrypto
 
 /// `--kdf`: libsodium's Argon2id presets by name.
-enum KDFPreset: String, CaseIterable, ExpressibleByArgument {
+enum KDFPreset: String, NamedChoice {
     case interactive, moderate, sensitive
 
     static let defaultPreset = KDFPreset.moderate
