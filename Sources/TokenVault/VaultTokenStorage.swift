@@ -126,9 +126,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         }
         let codec = try withCodec { $0 }
         let lease = PlaintextLease()
-        defer { lease.end() }
         return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
-            defer { lease.end() }
+            defer { lease.end() }  // before withContent wipes the plaintext
             return try body(try PlaintextDocument.decodeViews(content, lease: lease, path: path))
         }
     }

@@ -141,10 +141,6 @@ extension OutputBytes {
     /// byte order, and comparing bytes skips the scalar decoding that made sorting a
     /// thousand keys show up in profiles.
     static func jsonOrder<Value>(_ dictionary: [String: Value]) -> [String] {
-        dictionary.keys.sorted(by: precedesInCodePointOrder)
-    }
-
-    static func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
-        CodePointOrder.precedes(left, right)
+        dictionary.keys.sorted(by: CodePointOrder.precedes)
     }
 }

@@ -54,12 +54,9 @@ struct PlaintextParser: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
-    /// What views of these bytes carry (nil when no views are made).
-    private let lease: PlaintextLease?
 
-    private init(_ bytes: UnsafeRawBufferPointer, lease: PlaintextLease? = nil) {
+    private init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        self.lease = lease
     }
 
     /// The namespaces of a plaintext document (the JSON without its padding).
@@ -71,8 +68,10 @@ struct PlaintextParser: ~Copyable {
     /// The same document, its token sets read in place (see `TokenSetView`): the same checks,
     /// the same errors, each namespace's sets in code point order of their resource servers.
     static func namespaceViews(in bytes: UnsafeRawBufferPointer, lease: PlaintextLease) throws(Failure) -> [String: [TokenSetView]] {
-        var parser = PlaintextParser(bytes, lease: lease)
-        return try parser.document { (parser, namespace) throws(Failure) in try parser.tokenSetViews(namespace: namespace) }
+        var parser = PlaintextParser(bytes)
+        return try parser.document { (parser, namespace) throws(Failure) in
+            try parser.tokenSetViews(namespace: namespace, lease: lease)
+        }
     }
 
     /// One namespace's map from its value's bytes alone (`{...}`, nothing after it).
@@ -158,7 +157,7 @@ struct PlaintextParser: ~Copyable {
     }
 
     /// `tokenMap` for views: the same checks in the same order, without a String per token.
-    private mutating func tokenSetViews(namespace: String) throws(Failure) -> [TokenSetView] {
+    private mutating func tokenSetViews(namespace: String, lease: PlaintextLease) throws(Failure) -> [TokenSetView] {
         let location = "namespaces." + PlaintextDocument.shownName(namespace)
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
@@ -175,7 +174,7 @@ struct PlaintextParser: ~Copyable {
         var seen: Set<String>?
         var misfiled = false
         try members(depth: 2, location: location) { (parser, server) throws(Failure) in
-            let view = try parser.tokenSetView(server: server, namespace: namespace)
+            let view = try parser.tokenSetView(server: server, namespace: namespace, lease: lease)
             misfiled = misfiled || view.resourceServer != server
             if seen == nil, !PlaintextParser.isASCII(server) || servers.last.map({ !CodePointOrder.precedes($0, server) }) == true {
                 seen = Set(servers)
@@ -199,15 +198,15 @@ struct PlaintextParser: ~Copyable {
         return views
     }
 
-    private mutating func tokenSetView(server: String, namespace: String) throws(Failure) -> TokenSetView {
+    private mutating func tokenSetView(server: String, namespace: String, lease: PlaintextLease) throws(Failure) -> TokenSetView {
         let start = index
         if let fields = try canonicalFields(filedUnder: server) {
             var refreshToken: TokenText?
-            if let refresh = fields.refreshToken { refreshToken = text(refresh) }
+            if let refresh = fields.refreshToken { refreshToken = text(refresh, lease: lease) }
             var resourceServer = server
             if let stored = fields.resourceServer { resourceServer = string(stored) }
             return TokenSetView(
-                resourceServer: resourceServer, scope: text(fields.scope), accessToken: text(fields.accessToken),
+                resourceServer: resourceServer, scope: text(fields.scope, lease: lease), accessToken: text(fields.accessToken, lease: lease),
                 refreshToken: refreshToken, tokenType: TokenText("Bearer"), expiresAtSeconds: fields.expiresAtSeconds)
         }
         index = start
@@ -380,14 +379,9 @@ struct PlaintextParser: ~Copyable {
         }
     }
 
-    private func text(_ parsed: ParsedString) -> TokenText {
+    private func text(_ parsed: ParsedString, lease: PlaintextLease) -> TokenText {
         switch parsed {
-        case .plain(let range):
-            if let lease {
-                TokenText(borrowing: UnsafeRawBufferPointer(rebasing: bytes[range]).bindMemory(to: UInt8.self), lease: lease)
-            } else {
-                TokenText(string(parsed))
-            }
+        case .plain(let range): TokenText(borrowing: UnsafeRawBufferPointer(rebasing: bytes[range]).bindMemory(to: UInt8.self), lease: lease)
         case .decoded(let text): TokenText(text)
         }
     }
