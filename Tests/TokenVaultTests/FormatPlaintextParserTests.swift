@@ -169,18 +169,7 @@ struct FormatPlaintextParserTests {
         let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
         let contentCount = try Padding.unpaddedCount(of: encoded)
         let original = encoded.withUnsafeBytes { Array($0.prefix(contentCount)) }
-        var generator = SplitMix64(seed: 0x5EED)
-        let alphabet = Array(#"{}[]":,\ "0123456789-+.eEtrufalsn"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
-        for _ in 0..<3000 {
-            var mutated = original
-            for _ in 0...(generator.next() % 3) {
-                let position = Int(generator.next() % UInt64(mutated.count))
-                switch generator.next() % 3 {
-                case 0: mutated[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-                case 1: mutated.remove(at: position)
-                default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
-                }
-            }
+        for mutated in seededMutations(of: original, seed: 0x5EED, count: 3000) {
             let padded = try mutated.withUnsafeBytes { try Padding.pad($0, toCount: mutated.count + 1) }
             do {
                 let document = try PlaintextDocument.decode(padded, path: path)
@@ -193,6 +182,25 @@ struct FormatPlaintextParserTests {
                 }
             }
         }
+    }
+}
+
+/// `count` copies of a plaintext, each with one to three bytes replaced, removed or inserted
+/// (JSON punctuation, digits, letters of literals, and bytes invalid in UTF-8), reproducibly.
+func seededMutations(of original: [UInt8], seed: UInt64, count: Int) -> [[UInt8]] {
+    var generator = SplitMix64(seed: seed)
+    let alphabet = Array(#"{}[]":,\ "0123456789-+.eEtrufalsn"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+    return (0..<count).map { _ in
+        var mutated = original
+        for _ in 0...(generator.next() % 3) {
+            let position = Int(generator.next() % UInt64(mutated.count))
+            switch generator.next() % 3 {
+            case 0: mutated[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            case 1: mutated.remove(at: position)
+            default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+            }
+        }
+        return mutated
     }
 }
 

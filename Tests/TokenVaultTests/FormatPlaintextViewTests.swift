@@ -111,18 +111,7 @@ struct FormatPlaintextViewTests {
         let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
         let contentCount = try Padding.unpaddedCount(of: encoded)
         let original = encoded.withUnsafeBytes { Array($0.prefix(contentCount)) }
-        var generator = SplitMix64(seed: 0x7E_5EED)
-        let alphabet = Array(#"{}[]":,\ "0123456789-+.eEtrufalsn"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
-        for _ in 0..<3000 {
-            var mutated = original
-            for _ in 0...(generator.next() % 3) {
-                let position = Int(generator.next() % UInt64(mutated.count))
-                switch generator.next() % 3 {
-                case 0: mutated[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-                case 1: mutated.remove(at: position)
-                default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
-                }
-            }
+        for mutated in seededMutations(of: original, seed: 0x7E_5EED, count: 3000) {
             try expectSameOutcome(mutated)
         }
     }
