@@ -42,15 +42,6 @@ public struct TokenSetView {
     }
 }
 
-/// Whether the plaintext that views borrow from is still there. `withNamespaceViews` ends the
-/// lease before it wipes the plaintext, and every read of borrowed bytes checks it, so a view
-/// kept past the call stops the program instead of reading wiped or freed memory.
-final class PlaintextLease {
-    private(set) var isActive = true
-
-    func end() { isActive = false }
-}
-
 /// A string field of a `TokenSetView`: the UTF-8 bytes of the plaintext itself when the field
 /// was stored without escapes (nearly always), else the decoded String.
 public struct TokenText {

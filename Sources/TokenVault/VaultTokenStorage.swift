@@ -125,7 +125,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             })
         }
         let codec = try withCodec { $0 }
-        let lease = PlaintextLease()
+        let lease = PlaintextLease.begin()
         return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
             defer { lease.end() }  // before withContent wipes the plaintext
             return try body(try PlaintextDocument.decodeViews(content, lease: lease, path: path))

@@ -25,7 +25,9 @@ struct FormatPlaintextViewTests {
         let parsed = Result { () throws(VaultError) in try PlaintextDocument.decode(padded, path: path).namespaces }
         let viewed = content.withUnsafeBytes { bytes in
             Result { () throws(VaultError) -> [String: TokenMap] in
-                let views = try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path)
+                let lease = PlaintextLease.begin()
+                defer { lease.end() }
+                let views = try PlaintextDocument.decodeViews(bytes, lease: lease, path: path)
                 #expect(views.map(\.name) == views.map(\.name).sorted(by: CodePointOrder.precedes))
                 for view in views {
                     let servers = view.tokenSets.map(\.resourceServer)
@@ -95,7 +97,9 @@ struct FormatPlaintextViewTests {
         let json = wrap(#"{"rs":\#(set("rs", access: #"A\u0042C"#, refresh: #""RT""#, expires: "-5"))}"#)
         let content = Array(json.utf8)
         try content.withUnsafeBytes { bytes in
-            let views = try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path)
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
+            let views = try PlaintextDocument.decodeViews(bytes, lease: lease, path: path)
             let view = try #require(views.first?.tokenSets.first)
             #expect(view.accessToken.string == "ABC")
             #expect(view.refreshToken?.string == "RT")
@@ -120,7 +124,9 @@ struct FormatPlaintextViewTests {
     func redactedDescriptions() throws {
         let content = Array(wrap(#"{"rs":\#(set("rs", access: "SECRET-AT", refresh: #""SECRET-RT""#))}"#).utf8)
         try content.withUnsafeBytes { bytes in
-            let view = try #require(try PlaintextDocument.decodeViews(bytes, lease: PlaintextLease(), path: path).first?.tokenSets.first)
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
+            let view = try #require(try PlaintextDocument.decodeViews(bytes, lease: lease, path: path).first?.tokenSets.first)
             for text in [String(describing: view), String(reflecting: view), String(describing: view.accessToken), "\(Mirror(reflecting: view).children.map(\.value))"] {
                 #expect(!text.contains("SECRET"), "\(text)")
             }
@@ -161,6 +167,25 @@ struct NamespaceViewStorageTests {
             #expect(kept?.accessToken.isExpired == false)
         }
         #expect(kept?.accessToken.isExpired == true)
+        // The next call reuses the ended lease's slot: a number check, not only a flag.
+        try place.storage().withNamespaceViews { views in
+            #expect(views.first?.tokenSets.first?.accessToken.isExpired == false)
+            #expect(kept?.accessToken.isExpired == true)
+        }
+    }
+
+    @Test("leases active at once are independent, and ending one twice ends nothing else")
+    func leasesAreIndependent() {
+        let first = PlaintextLease.begin()
+        let second = PlaintextLease.begin()
+        #expect(first.isActive && second.isActive)
+        first.end()
+        first.end()
+        let third = PlaintextLease.begin()
+        #expect(!first.isActive && second.isActive && third.isActive)
+        second.end()
+        third.end()
+        #expect(!second.isActive && !third.isActive)
     }
 
     @Test("a missing vault and a wrong key fail as readAllNamespaces fails")
