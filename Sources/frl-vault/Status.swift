@@ -64,6 +64,7 @@ struct Status: ParsableCommand {
             return output
         }
         if namespaces.isEmpty { output.append("no token sets\n") }
+        var expiries = TokenReport.ExpiryColumn(now: now)
         for view in namespaces {
             output.append("namespace ")
             TerminalText.write(view.name, to: &output)
@@ -71,24 +72,22 @@ struct Status: ParsableCommand {
             output.append(decimal: view.tokenSets.count)
             output.append(view.tokenSets.count == 1 ? " resource server\n" : " resource servers\n")
             for tokenSet in view.tokenSets {
-                writeSummary(of: tokenSet, now, to: &output)
+                writeSummary(of: tokenSet, expiries: &expiries, to: &output)
             }
         }
         return output
     }
 
-    /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeSummary(of set: TokenSetView, _ now: Int, to output: inout OutputBytes) {
-        let width = "refresh".utf8.count
+    /// One token set's rows, laid out as `TokenReport.table` would lay them out (indented 4,
+    /// labels padded to "refresh" and two blanks), each label with its padding one literal:
+    /// a thousand sets' worth of padding loops was a hot spot.
+    private func writeSummary(of set: TokenSetView, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes) {
         output.append("  ")
         TerminalText.write(set.resourceServer, to: &output)
-        output.append(byte: UInt8(ascii: "\n"))
-        TokenReport.writeLabel("scopes", width: width, indent: 4, to: &output)
+        output.append("\n    scopes   ")
         TokenReport.writeScopes(set.scope, to: &output)
-        output.append(byte: UInt8(ascii: "\n"))
-        TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
-        TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)
-        TokenReport.writeLabel("refresh", width: width, indent: 4, to: &output)
-        output.append(set.refreshToken != nil ? "yes\n" : "no\n")
+        output.append("\n    expires  ")
+        expiries.write(set.expiresAtSeconds, to: &output)
+        output.append(set.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")
     }
 }

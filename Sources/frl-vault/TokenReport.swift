@@ -94,6 +94,28 @@ enum TokenReport {
         output.append(")\n")
     }
 
+    /// `writeExpiry`'s text for one report. The token sets of one login share an expiry time,
+    /// so the text of the last one is kept and copied instead of formatted again.
+    struct ExpiryColumn {
+        let now: Int
+        private var lastExpiry: Int?
+        private var lastText: [UInt8] = []
+
+        init(now: Int) {
+            self.now = now
+        }
+
+        mutating func write(_ expiresAtSeconds: Int, to output: inout OutputBytes) {
+            if expiresAtSeconds != lastExpiry {
+                var text = OutputBytes()
+                TokenReport.writeExpiry(expiresAtSeconds, now: now, to: &text)
+                lastText = Array(text.text.utf8)
+                lastExpiry = expiresAtSeconds
+            }
+            lastText.withUnsafeBufferPointer { output.append(bytesOf: $0) }
+        }
+    }
+
     static func kdfValue(_ info: VaultInfo) -> JSONValue {
         switch info.keyDerivation {
         case .keyfile:
