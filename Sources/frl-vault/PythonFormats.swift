@@ -87,9 +87,8 @@ enum PythonFormats {
         output.append(section)
         output.append("]\n")
         for set in tokenSets {
-            let prefix = set.resourceServer.replacingDots()
             for field in Field.pythonOrder {
-                output.append("\(prefix)__\(field.name)".lowercased())
+                output.append(defaultNameKey(set.resourceServer, field.name.description).lowercased())
                 output.append(" = ")
                 switch field {
                 case .scope: appendINIValue(set.scope, to: &output)
@@ -122,12 +121,5 @@ enum PythonFormats {
             output.append(byte: byte)
             if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
         }
-    }
-}
-
-extension String {
-    /// flat_pack's naming: `auth.globus.org` -> `auth_globus_org`.
-    func replacingDots() -> String {
-        String(map { $0 == "." ? "_" : $0 })
     }
 }

@@ -68,6 +68,20 @@ import Tokens
         #expect(group == "transfer.api.globus.org")
         #expect(field == "scope")
     }
+
+    // Python's values, from python3: 'a.\u0301b'.replace('.', '_'), 'x___y__z'.split('__').
+    @Test func keysAndValuesWorkOnCodePointsAsPythonDoes() throws {
+        #expect(defaultNameKey("a.\u{301}b", "scope") == "a_\u{301}b__scope")
+        let (group, field) = try defaultFetchKey("a_\u{301}b__scope")
+        #expect(group == "a.\u{301}b")
+        #expect(field == "scope")
+        #expect(throws: TokenFormatError.self) { try defaultFetchKey("x___y__z") }
+        let (underscored, rest) = try defaultFetchKey("x___y")
+        #expect(underscored == "x" && rest == "_y")
+        #expect(throws: TokenFormatError.self) { try defaultFetchKey("no_separator") }
+        let (empty, only) = try defaultFetchKey("__scope")
+        #expect(empty.isEmpty && only == "scope")
+    }
 }
 
 @Suite struct ExpiryAndScopeTests {

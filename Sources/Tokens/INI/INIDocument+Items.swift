@@ -67,7 +67,7 @@ extension INIDocument {
                         throw INISyntaxError(line: line, problem: "%(name)s refers to option \(DisplayName.of(name)), which does not exist")
                     }
                     try charge(value, line: line)
-                    if value.contains("%") {
+                    if value.utf8.contains(UInt8(ascii: "%")) {
                         try interpolate(value, into: &output, line: line, depth: depth + 1)
                     } else {
                         output += value
@@ -97,7 +97,7 @@ extension INIDocument {
     static func format(section name: String, options: [(String, String)]) -> String {
         var out = "[\(name)]\n"
         for (key, value) in options {
-            let escaped = value.replacing("%", with: "%%").replacing("\n", with: "\n\t")
+            let escaped = value.replacingCodePoint("%", with: "%%").replacingCodePoint("\n", with: "\n\t")
             out += "\(key.lowercased()) = \(escaped)\n"
         }
         return out + "\n"

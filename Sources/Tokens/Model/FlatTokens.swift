@@ -6,18 +6,18 @@ public typealias FlatFetchKey = (_ flatKey: String) throws -> (group: String, fi
 /// Python's `default_name_key`: `auth.globus.org` + `access_token` ->
 /// `auth_globus_org__access_token`.
 public func defaultNameKey(_ resourceServer: String, _ field: String) -> String {
-    resourceServer.replacing(".", with: "_") + "__" + field
+    resourceServer.replacingCodePoint(".", with: "_") + "__" + field
 }
 
 /// Python's `default_fetch_key`: the key must hold exactly one `__`; the grouping name is the
 /// part before it with `_` turned back into `.` (only for grouping: the real name is the
 /// stored `resource_server`, so servers with underscores survive).
 public func defaultFetchKey(_ flatKey: String) throws -> (group: String, field: String) {
-    let parts = flatKey.split(separator: "__", omittingEmptySubsequences: false)
+    let parts = flatKey.splitOnASCII("__")
     guard parts.count == 2 else {
         throw TokenFormatError(.unexpectedValues, resourceServer: nil, keys: [flatKey])
     }
-    return (String(parts[0]).replacing("_", with: "."), String(parts[1]))
+    return (parts[0].replacingCodePoint("_", with: "."), parts[1])
 }
 
 /// Python's `flat_pack`: one flat dict for a config section. Integers become strings and a
