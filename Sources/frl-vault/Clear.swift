@@ -16,7 +16,6 @@ struct Clear: ParsableCommand {
             """)
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
 
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
@@ -32,7 +31,7 @@ struct Clear: ParsableCommand {
         }
         _ = try VaultTokenStorage.inspect(path: path)
         if !yes, !TerminalPrompt.isAvailable { throw CLIError.confirmationNeeded(action: "wipe \(path)") }
-        let opened = try OpenVault(vault, key)
+        let opened = try OpenVault(vault)
         let namespaces = try opened.storage.readAllNamespaces()
         if !yes {
             let sets = namespaces.values.reduce(0) { $0 + $1.count }

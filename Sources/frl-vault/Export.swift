@@ -11,7 +11,6 @@ struct Export: ParsableCommand {
         discussion: "For migration and debugging. The output holds live tokens: do not leave it in a file.")
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
     @OptionGroup var namespace: NamespaceOption
 
     @Option(help: "json (JSONTokenStorage) or cfg (ConfigParserTokenStorage).")
@@ -21,7 +20,7 @@ struct Export: ParsableCommand {
     var section: String?
 
     func run() throws {
-        let opened = try OpenVault(vault, key, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace.namespace)
         try opened.storage.withNamespaceViews { views in
             let tokenSets = views.first { $0.name == namespace.namespace }?.tokenSets ?? []
             switch format {

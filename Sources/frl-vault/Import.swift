@@ -29,7 +29,6 @@ struct Import: ParsableCommand {
     var shredSource = false
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
     @OptionGroup var namespace: NamespaceOption
 
     func run() throws {
@@ -37,7 +36,7 @@ struct Import: ParsableCommand {
         let imported = try source.readTokens()
         if shredSource { try source.checkNothingElseWouldBeShredded() }
 
-        let opened = try OpenVault(vault, key, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace.namespace)
         let replaced = try opened.storage.update { tokens in
             let replaced = imported.keys.filter { tokens[$0] != nil }.count
             tokens.merge(imported) { _, new in new }

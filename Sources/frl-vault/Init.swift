@@ -14,7 +14,6 @@ struct Init: ParsableCommand {
             """)
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
 
     @Option(help: ArgumentHelp("Argon2id cost for a passphrase (default: moderate).", valueName: "preset"))
     var kdf: KDFPreset?
@@ -39,12 +38,12 @@ struct Init: ParsableCommand {
             }
         }
         let source: KeySource
-        if let given = try key.givenSource() {
+        if let given = try vault.givenSource() {
             source = given
         } else if TerminalPrompt.isAvailable {
             source = .prompt
         } else {
-            throw CLIError.noKeySource(purpose: "create \(path)", looked: KeyOptions.sourceNames)
+            throw CLIError.noKeySource(purpose: "create \(path)", looked: VaultOptions.keySourceNames)
         }
         if kdf != nil, !source.isPassphrase { throw ValidationError("--kdf applies to passphrases, not keyfiles") }
         let preset = kdf ?? .defaultPreset

@@ -39,7 +39,7 @@ struct NewKeyOptions: ParsableArguments {
         if newPassphrasePrompt { flags.append(("--new-passphrase-prompt", .prompt)) }
         if flags.count > 1 { throw .conflictingKeySources(flags.map(\.0)) }
         if let (_, source) = flags.first { return source }
-        if let fd = try KeyOptions.descriptorVariable("FRL_VAULT_NEW_PASSPHRASE_FD") {
+        if let fd = try VaultOptions.descriptorVariable("FRL_VAULT_NEW_PASSPHRASE_FD") {
             return .passphraseFD(fd, origin: "$FRL_VAULT_NEW_PASSPHRASE_FD (\(fd))")
         }
         throw .noNewKeySource(looked: Self.sourceNames)

@@ -9,9 +9,9 @@ struct OpenVault {
     let info: VaultInfo
     let storage: VaultTokenStorage
 
-    init(_ vault: VaultOptions, _ key: KeyOptions, namespace: String = "tokens") throws {
+    init(_ vault: VaultOptions, namespace: String = "tokens") throws {
         path = try vault.path()
-        let given = try key.givenSource()
+        let given = try vault.givenSource()
         info = try VaultTokenStorage.inspect(path: path)
         let source = try given ?? Self.fallbackSource(path: path, info: info)
         let vaultKey = try KeyReading.key(from: source, purpose: .unlock(path: path), kdf: info.argon2idParameters ?? .moderate)
@@ -25,7 +25,7 @@ struct OpenVault {
             throw CLIError.keyKindNeeded(path: path, vaultUses: "keyfile", hint: "give --keyfile PATH or set $FRL_VAULT_KEYFILE")
         }
         guard TerminalPrompt.isAvailable else {
-            throw CLIError.noKeySource(purpose: "open \(path)", looked: KeyOptions.sourceNames)
+            throw CLIError.noKeySource(purpose: "open \(path)", looked: VaultOptions.keySourceNames)
         }
         return .prompt
     }

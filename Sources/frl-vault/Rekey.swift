@@ -13,7 +13,6 @@ struct Rekey: ParsableCommand {
             """)
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
     @OptionGroup var newKey: NewKeyOptions
 
     @Option(help: ArgumentHelp(
@@ -27,7 +26,7 @@ struct Rekey: ParsableCommand {
         // Without a terminal the prompt would read standard input, and an idle pipe there
         // would hang a script for good.
         if case .prompt = newSource, !TerminalPrompt.isAvailable { throw CLIError.promptNeedsTerminal(flag: "--new-passphrase-prompt") }
-        let opened = try OpenVault(vault, key)
+        let opened = try OpenVault(vault)
         // Prove the current key first, so a mistyped passphrase is reported before the new
         // one is asked for twice.
         _ = try opened.storage.readAllNamespaces()

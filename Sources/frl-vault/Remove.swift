@@ -12,7 +12,6 @@ struct Remove: ParsableCommand {
     var resourceServers: [String]
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
     @OptionGroup var namespace: NamespaceOption
 
     func validate() throws {
@@ -20,7 +19,7 @@ struct Remove: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try OpenVault(vault, key, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace.namespace)
         try opened.storage.update { tokens in
             for name in resourceServers where tokens[name] == nil {
                 throw CLIError.noSuchResourceServer(name: name, namespace: namespace.namespace, path: opened.path)

@@ -10,7 +10,6 @@ struct Show: ParsableCommand {
     static let redacted: StaticString = "[redacted]"
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
 
     @Option(help: ArgumentHelp("Only this namespace (default: all).", valueName: "name"))
     var namespace: String?
@@ -22,7 +21,7 @@ struct Show: ParsableCommand {
     var json = false
 
     func run() throws {
-        let opened = try OpenVault(vault, key)
+        let opened = try OpenVault(vault)
         let now = Posix.now()
         try opened.storage.withNamespaceViews { views in
             let shown = views.filter { namespace == nil || $0.name == namespace }

@@ -10,7 +10,6 @@ struct Status: ParsableCommand {
         discussion: "Never asks for a passphrase: with no key source given, only the header is shown.")
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
 
     @Option(help: ArgumentHelp("Only this namespace (default: all).", valueName: "name"))
     var namespace: String?
@@ -22,7 +21,7 @@ struct Status: ParsableCommand {
         let path = try vault.path()
         let info = try VaultTokenStorage.inspect(path: path)
         let now = Posix.now()
-        guard let source = try key.givenSource() else {
+        guard let source = try vault.givenSource() else {
             Posix.writeStandardOutput(json ? jsonText(path, info, nil, now) : text(path, info, nil, now))
             return
         }

@@ -1,6 +1,8 @@
 internal import ArgumentParser
 
-/// Which vault a verb works on.
+/// Which vault a verb works on, and where its current key comes from (see `givenSource()`).
+/// One option group, not two: every group costs the argument parser another round of
+/// reflection and conformance look-ups each time the program starts.
 struct VaultOptions: ParsableArguments {
     static let defaultFileName = ".globus-native-apps.vault"
 
@@ -11,6 +13,20 @@ struct VaultOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Seconds to wait for another process that holds the vault's lock.", valueName: "seconds"))
     var lockTimeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("Keyfile written by 'frl-vault keygen'.", valueName: "path"))
+    var keyfile: String?
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp(
+        "Read the passphrase (first line) from this inherited file descriptor.", valueName: "n"))
+    var passphraseFD: Int32?
+
+    @Option(name: .long, help: ArgumentHelp("Read the passphrase from the file's first line.", valueName: "path"))
+    var passphraseFile: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Run this command (no shell; split on blanks) and use the first line it prints.", valueName: "command"))
+    var passphraseCommand: String?
 
     /// `--vault`, else `$FRL_VAULT`, else the file in the home directory.
     func path() throws(CLIError) -> String {

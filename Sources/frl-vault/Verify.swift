@@ -9,10 +9,9 @@ struct Verify: ParsableCommand {
         discussion: "Success prints 'ok: ...' on stdout; failure prints one error line on stderr and exits non-zero.")
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var key: KeyOptions
 
     func run() throws {
-        let opened = try OpenVault(vault, key)
+        let opened = try OpenVault(vault)
         let namespaces = try opened.storage.readAllNamespaces()
         for (name, map) in namespaces {
             for (resourceServer, set) in map where set.resourceServer != resourceServer {

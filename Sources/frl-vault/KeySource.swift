@@ -1,26 +1,11 @@
-internal import ArgumentParser
-
-/// Where the vault's current key comes from. Precedence, first match wins:
+/// Where the vault's current key comes from (the key options are declared with the vault's,
+/// in `VaultOptions`). Precedence, first match wins:
 /// one of the flags (giving two is an error), then the variables in the same order
 /// (`$FRL_VAULT_KEYFILE`, `$FRL_VAULT_PASSPHRASE_FD`, `$FRL_VAULT_PASSPHRASE_FILE`,
 /// `$FRL_VAULT_PASSCOMMAND`), then a prompt on the terminal. A flag beats any variable, so a
 /// variable exported for everyday use never overrides what a command line says.
-struct KeyOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Keyfile written by 'frl-vault keygen'.", valueName: "path"))
-    var keyfile: String?
-
-    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp(
-        "Read the passphrase (first line) from this inherited file descriptor.", valueName: "n"))
-    var passphraseFD: Int32?
-
-    @Option(name: .long, help: ArgumentHelp("Read the passphrase from the file's first line.", valueName: "path"))
-    var passphraseFile: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Run this command (no shell; split on blanks) and use the first line it prints.", valueName: "command"))
-    var passphraseCommand: String?
-
-    static let sourceNames = [
+extension VaultOptions {
+    static let keySourceNames = [
         "--keyfile", "--passphrase-fd", "--passphrase-file", "--passphrase-command",
         "$FRL_VAULT_KEYFILE", "$FRL_VAULT_PASSPHRASE_FD", "$FRL_VAULT_PASSPHRASE_FILE", "$FRL_VAULT_PASSCOMMAND",
         "a terminal (standard input)",
