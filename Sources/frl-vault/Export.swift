@@ -11,7 +11,8 @@ struct Export: ParsableCommand {
         discussion: "For migration and debugging. The output holds live tokens: do not leave it in a file.")
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var namespace: NamespaceOption
+    @Option(name: .long, help: NamespaceOption.help)
+    var namespace: String = NamespaceOption.defaultName
 
     @Option(help: "json (JSONTokenStorage) or cfg (ConfigParserTokenStorage).")
     var format: PythonFormats.Format = .json
@@ -20,15 +21,15 @@ struct Export: ParsableCommand {
     var section: String?
 
     func run() throws {
-        let opened = try OpenVault(vault, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace)
         try opened.storage.withNamespaceViews { views in
-            let tokenSets = views.first { $0.name == namespace.namespace }?.tokenSets ?? []
+            let tokenSets = views.first { $0.name == namespace }?.tokenSets ?? []
             switch format {
             case .json:
                 Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
             case .cfg:
                 Posix.writeStandardOutput(
-                    PythonFormats.cfg(tokenSets, section: section ?? namespace.namespace, streamingTo: Posix.standardOutput))
+                    PythonFormats.cfg(tokenSets, section: section ?? namespace, streamingTo: Posix.standardOutput))
             }
         }
     }

@@ -29,14 +29,15 @@ struct Import: ParsableCommand {
     var shredSource = false
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var namespace: NamespaceOption
+    @Option(name: .long, help: NamespaceOption.help)
+    var namespace: String = NamespaceOption.defaultName
 
     func run() throws {
-        let source = try ImportSource(path: file, format: format, section: section ?? namespace.namespace)
+        let source = try ImportSource(path: file, format: format, section: section ?? namespace)
         let imported = try source.readTokens()
         if shredSource { try source.checkNothingElseWouldBeShredded() }
 
-        let opened = try OpenVault(vault, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace)
         let replaced = try opened.storage.update { tokens in
             let replaced = imported.keys.filter { tokens[$0] != nil }.count
             tokens.merge(imported) { _, new in new }
@@ -44,7 +45,7 @@ struct Import: ParsableCommand {
         }
         Posix.writeStandardOutput(
             "imported \(imported.count) token set\(imported.count == 1 ? "" : "s") into namespace "
-                + "\(namespace.namespace) of \(opened.path) (\(imported.count - replaced) new, \(replaced) replaced)\n")
+                + "\(namespace) of \(opened.path) (\(imported.count - replaced) new, \(replaced) replaced)\n")
 
         guard shredSource else { return }
         let stored = try opened.storage.readTokens()

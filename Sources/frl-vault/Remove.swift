@@ -12,21 +12,22 @@ struct Remove: ParsableCommand {
     var resourceServers: [String]
 
     @OptionGroup var vault: VaultOptions
-    @OptionGroup var namespace: NamespaceOption
+    @Option(name: .long, help: NamespaceOption.help)
+    var namespace: String = NamespaceOption.defaultName
 
     func validate() throws {
         if resourceServers.isEmpty { throw ValidationError("name at least one resource server") }
     }
 
     func run() throws {
-        let opened = try OpenVault(vault, namespace: namespace.namespace)
+        let opened = try OpenVault(vault, namespace: namespace)
         try opened.storage.update { tokens in
             for name in resourceServers where tokens[name] == nil {
-                throw CLIError.noSuchResourceServer(name: name, namespace: namespace.namespace, path: opened.path)
+                throw CLIError.noSuchResourceServer(name: name, namespace: namespace, path: opened.path)
             }
             for name in resourceServers { tokens.removeValue(forKey: name) }
         }
         let count = Set(resourceServers).count
-        Posix.writeStandardOutput("removed \(count) token set\(count == 1 ? "" : "s") from namespace \(namespace.namespace) of \(opened.path)\n")
+        Posix.writeStandardOutput("removed \(count) token set\(count == 1 ? "" : "s") from namespace \(namespace) of \(opened.path)\n")
     }
 }

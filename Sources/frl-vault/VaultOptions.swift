@@ -43,8 +43,11 @@ struct VaultOptions: ParsableArguments {
     }
 }
 
-/// The token map's namespace inside the vault (like a ConfigParser section).
-struct NamespaceOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The namespace inside the vault.", valueName: "name"))
-    var namespace: String = "tokens"
+/// `--namespace` for the verbs that work on one namespace (export, import, remove), declared
+/// in each of them: an option group of its own would cost another round of reflection at
+/// every start.
+enum NamespaceOption {
+    /// The token map's namespace inside the vault (like a ConfigParser section).
+    static let help = ArgumentHelp("The namespace inside the vault.", valueName: "name")
+    static let defaultName = "tokens"
 }
