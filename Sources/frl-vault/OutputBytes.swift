@@ -76,6 +76,9 @@ struct OutputBytes {
         }
     }
 
+    /// How many bytes are held (not yet written out).
+    var count: Int { buffer.withContents(\.count) }
+
     /// The bytes collected so far as text, for the few callers that still want a String.
     var text: String { buffer.withContents { String(decoding: $0, as: UTF8.self) } }
 

@@ -12,46 +12,78 @@ enum PythonFormats {
 
     static func json(_ tokenSets: [TokenSetView], streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
+        var writer = TokenSetWriter(revealed: true, fieldsSorted: false)
         output.appendJSONObject(tokenSets, key: \.resourceServer, indent: 0) { tokenSet, indent, output in
-            writeTokenSet(tokenSet, revealed: true, fieldsSorted: false, indent: indent, to: &output)
+            writer.write(tokenSet, indent: indent, to: &output)
         }
         output.append(byte: UInt8(ascii: "\n"))
         return output
     }
 
-    /// One token set as JSON: the fields in globus-sdk's order, which is what Python's
+    /// Writes token sets as JSON: the fields in globus-sdk's order, which is what Python's
     /// json.dump preserves (`export`), or sorted as `JSONValue.object` sorts keys (`show --json`).
     /// Unless `revealed`, the access and refresh tokens read `[redacted]` (a refresh token only
-    /// when there is one). Laid out as `appendJSONObject` lays out an object, written field by
-    /// field: a thousand sets' worth of String keys matched in a switch was a hot spot.
-    static func writeTokenSet(
-        _ set: TokenSetView, revealed: Bool, fieldsSorted: Bool, indent: Int, to output: inout OutputBytes
-    ) {
-        output.append("{\n")
-        let fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
-        for (index, field) in fields.enumerated() {
-            output.append(spaces: indent + 2)
-            output.append(byte: UInt8(ascii: "\""))
-            output.append(field.name)
-            output.append("\": ")
-            switch field {
-            case .scope: output.appendJSONString(set.scope)
-            case .accessToken:
-                if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
-            case .refreshToken:
-                if let refresh = set.refreshToken {
-                    if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
-                } else {
-                    output.append("null")
-                }
-            case .tokenType: output.appendJSONString(set.tokenType)
-            case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
-            case .resourceServer: output.appendJSONString(set.resourceServer)
-            }
-            output.append(index == fields.count - 1 ? "\n" : ",\n")
+    /// when there is one). Laid out as `appendJSONObject` lays out an object. The text between
+    /// the values (line breaks, indent, quoted names) is made once per indent and copied, since
+    /// writing it piece by piece for every set was most of an export's work.
+    struct TokenSetWriter {
+        let revealed: Bool
+        private let fields: [Field]
+        private var indent: Int?
+        /// Before each field, then the object's end, one after the other.
+        private var separators: [UInt8] = []
+        private var separatorEnds: [Int] = []
+
+        init(revealed: Bool, fieldsSorted: Bool) {
+            self.revealed = revealed
+            fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
         }
-        output.append(spaces: indent)
-        output.append(byte: UInt8(ascii: "}"))
+
+        mutating func write(_ set: TokenSetView, indent: Int, to output: inout OutputBytes) {
+            if indent != self.indent { makeSeparators(indent: indent) }
+            separators.withUnsafeBufferPointer { separators in
+                var start = 0
+                for (index, field) in fields.enumerated() {
+                    let end = separatorEnds[index]
+                    output.append(bytesOf: UnsafeBufferPointer(rebasing: separators[start..<end]))
+                    start = end
+                    switch field {
+                    case .scope: output.appendJSONString(set.scope)
+                    case .accessToken:
+                        if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
+                    case .refreshToken:
+                        if let refresh = set.refreshToken {
+                            if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
+                        } else {
+                            output.append("null")
+                        }
+                    case .tokenType: output.appendJSONString(set.tokenType)
+                    case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
+                    case .resourceServer: output.appendJSONString(set.resourceServer)
+                    }
+                }
+                output.append(bytesOf: UnsafeBufferPointer(rebasing: separators[start...]))
+            }
+        }
+
+        private mutating func makeSeparators(indent: Int) {
+            var text = OutputBytes()
+            var ends: [Int] = []
+            for (index, field) in fields.enumerated() {
+                text.append(index == 0 ? "{\n" : ",\n")
+                text.append(spaces: indent + 2)
+                text.append(byte: UInt8(ascii: "\""))
+                text.append(field.name)
+                text.append("\": ")
+                ends.append(text.count)
+            }
+            text.append(byte: UInt8(ascii: "\n"))
+            text.append(spaces: indent)
+            text.append(byte: UInt8(ascii: "}"))
+            separators = Array(text.text.utf8)
+            separatorEnds = ends
+            self.indent = indent
+        }
     }
 
     /// `"[redacted]"`, quotes included.
