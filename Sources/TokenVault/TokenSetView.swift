@@ -6,7 +6,7 @@ public import Tokens
 /// `VaultTokenStorage.withNamespaceViews` call that lent it: it must not escape. Every set has
 /// passed exactly the validation `readTokens` applies.
 public struct TokenSetView {
-    public let resourceServer: String
+    public let resourceServer: TokenText
     public let scope: TokenText
     public let accessToken: TokenText
     /// Nil when the set has none (absent, null or empty, as `TokenSet` normalises it).
@@ -15,7 +15,7 @@ public struct TokenSetView {
     public let expiresAtSeconds: Int
 
     init(
-        resourceServer: String, scope: TokenText, accessToken: TokenText, refreshToken: TokenText?,
+        resourceServer: TokenText, scope: TokenText, accessToken: TokenText, refreshToken: TokenText?,
         tokenType: TokenText, expiresAtSeconds: Int
     ) {
         self.resourceServer = resourceServer
@@ -29,7 +29,7 @@ public struct TokenSetView {
     /// A set that was not in the canonical shape, validated the long way.
     init(_ set: TokenSet) {
         self.init(
-            resourceServer: set.resourceServer, scope: TokenText(set.scope), accessToken: TokenText(set.accessToken),
+            resourceServer: TokenText(set.resourceServer), scope: TokenText(set.scope), accessToken: TokenText(set.accessToken),
             refreshToken: set.refreshToken.map(TokenText.init), tokenType: TokenText(set.tokenType),
             expiresAtSeconds: set.expiresAtSeconds)
     }
@@ -38,7 +38,7 @@ public struct TokenSetView {
     public var tokenSet: TokenSet {
         TokenSet(
             scope: scope.string, accessToken: accessToken.string, refreshToken: refreshToken?.string,
-            tokenType: tokenType.string, expiresAtSeconds: expiresAtSeconds, resourceServer: resourceServer)
+            tokenType: tokenType.string, expiresAtSeconds: expiresAtSeconds, resourceServer: resourceServer.string)
     }
 }
 
@@ -107,21 +107,21 @@ public struct NamespaceView {
 
     /// The namespace as an ordinary map, copied out of the plaintext.
     public var tokenMap: TokenMap {
-        Dictionary(tokenSets.map { ($0.resourceServer, $0.tokenSet) }, uniquingKeysWith: { _, last in last })
+        Dictionary(tokenSets.map { ($0.resourceServer.string, $0.tokenSet) }, uniquingKeysWith: { _, last in last })
     }
 }
 
 // Printing a view shows what the set is for, never a token (as `TokenSet` does).
 extension TokenSetView: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "TokenSetView(resource server: \(resourceServer), expires at: \(expiresAtSeconds), "
+        "TokenSetView(resource server: \(resourceServer.string), expires at: \(expiresAtSeconds), "
             + "refresh token: \(refreshToken == nil ? "absent" : "present"))"
     }
 
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["resourceServer": resourceServer, "expiresAtSeconds": expiresAtSeconds], displayStyle: .struct)
+        Mirror(self, children: ["resourceServer": resourceServer.string, "expiresAtSeconds": expiresAtSeconds], displayStyle: .struct)
     }
 }
 

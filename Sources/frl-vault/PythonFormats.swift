@@ -120,7 +120,7 @@ enum PythonFormats {
         output.append("]\n")
         for set in tokenSets {
             for field in Field.pythonOrder {
-                output.append(defaultNameKey(set.resourceServer, field.name.description).lowercased())
+                output.append(defaultNameKey(set.resourceServer.string, field.name.description).lowercased())
                 output.append(" = ")
                 switch field {
                 case .scope: appendINIValue(set.scope, to: &output)
@@ -128,9 +128,7 @@ enum PythonFormats {
                 case .refreshToken: if let refresh = set.refreshToken { appendINIValue(refresh, to: &output) }
                 case .tokenType: appendINIValue(set.tokenType, to: &output)
                 case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
-                case .resourceServer:
-                    var name = set.resourceServer
-                    name.withUTF8 { appendINIValue(bytes: $0, to: &output) }
+                case .resourceServer: appendINIValue(set.resourceServer, to: &output)
                 }
                 output.append(byte: UInt8(ascii: "\n"))
             }

@@ -36,7 +36,7 @@ struct Status: ParsableCommand {
     private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [NamespaceView]?, _ now: Int) -> OutputBytes {
         let contents: JSONValue = namespaces.map { views in
             .orderedObject(views.map { view in
-                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer, TokenReport.summaryValue($0, now: now)) }))
+                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer.string, TokenReport.summaryValue($0, now: now)) }))
             })
         } ?? .null
         return JSONValue.object([

@@ -76,7 +76,7 @@ enum TokenReport {
     /// copied for a report that prints none).
     static func summaryValue(_ set: TokenSetView, now: Int) -> JSONValue {
         .object([
-            "resource_server": .string(set.resourceServer),
+            "resource_server": .string(set.resourceServer.string),
             "scopes": .array(scopes(of: set.scope.string).map(JSONValue.string)),
             "expires_at_seconds": .integer(set.expiresAtSeconds),
             "expires_at": .string(TimeText.iso8601(set.expiresAtSeconds)),

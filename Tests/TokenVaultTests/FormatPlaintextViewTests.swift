@@ -30,7 +30,7 @@ struct FormatPlaintextViewTests {
                 let views = try PlaintextDocument.decodeViews(bytes, lease: lease, path: path)
                 #expect(views.map(\.name) == views.map(\.name).sorted(by: CodePointOrder.precedes))
                 for view in views {
-                    let servers = view.tokenSets.map(\.resourceServer)
+                    let servers = view.tokenSets.map(\.resourceServer.string)
                     #expect(servers == servers.sorted(by: CodePointOrder.precedes))
                 }
                 return Dictionary(views.map { ($0.name, $0.tokenMap) }, uniquingKeysWith: { _, last in last })
@@ -106,7 +106,22 @@ struct FormatPlaintextViewTests {
             #expect(view.scope.withUTF8 { Array($0) } == Array("s t".utf8))
             #expect(view.tokenType.string == "Bearer")
             #expect(view.expiresAtSeconds == -5)
-            #expect(view.resourceServer == "rs")
+            #expect(view.resourceServer.string == "rs")
+        }
+    }
+
+    @Test("the writer's own output is read by the canonical pass, with the general parser's views")
+    func canonicalPassReadsWriterOutput() throws {
+        let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
+        let contentCount = try Padding.unpaddedCount(of: encoded)
+        try encoded.withUnsafeBytes { bytes in
+            let content = UnsafeRawBufferPointer(rebasing: bytes[..<contentCount])
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
+            let canonical = try #require(CanonicalPlaintext.namespaceViews(in: content, lease: lease))
+            let general = try PlaintextParser.namespaceViews(in: content, lease: lease)
+            #expect(canonical.mapValues { $0.map(\.tokenSet) } == general.mapValues { $0.map(\.tokenSet) })
+            #expect(canonical.values.contains { $0.count > 1 })
         }
     }
 
@@ -150,7 +165,7 @@ struct NamespaceViewStorageTests {
                 #expect(views.map(\.name) == ["a", "b"])
                 #expect(Dictionary(uniqueKeysWithValues: views.map { ($0.name, $0.tokenMap) }) == expected)
                 for view in views {
-                    let servers = view.tokenSets.map(\.resourceServer)
+                    let servers = view.tokenSets.map(\.resourceServer.string)
                     #expect(servers == servers.sorted(by: CodePointOrder.precedes))
                 }
             }

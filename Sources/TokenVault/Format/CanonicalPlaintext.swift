@@ -18,39 +18,76 @@ enum CanonicalPlaintext {
     /// The layout of `content` (the JSON without its padding), or nil when it is not canonical.
     static func layout(of content: UnsafeRawBufferPointer) -> Layout? {
         var scanner = Scanner(bytes: content)
-        return scanner.document()
+        var layout = Layout(namespaces: [:])
+        guard scanner.document(onSet: { _, _ in }, onNamespace: { name, range in layout.namespaces[name] = range }) else {
+            return nil
+        }
+        return layout
+    }
+
+    /// Every namespace's token sets read in place from a canonical `content`: the views
+    /// `PlaintextParser.namespaceViews` gives for it, in the same (ascending) order, without a
+    /// String per set. Nil when `content` is not canonical; the general parser then reads it.
+    static func namespaceViews(in content: UnsafeRawBufferPointer, lease: PlaintextLease) -> [String: [TokenSetView]]? {
+        var scanner = Scanner(bytes: content)
+        var namespaces: [String: [TokenSetView]] = [:]
+        var current: [TokenSetView] = []
+        let read = scanner.document(
+            onSet: { server, set in
+                current.append(
+                    TokenSetView(
+                        resourceServer: TokenText(borrowing: server, lease: lease), scope: TokenText(borrowing: set.scope, lease: lease),
+                        accessToken: TokenText(borrowing: set.accessToken, lease: lease),
+                        refreshToken: set.refreshToken.map { TokenText(borrowing: $0, lease: lease) },
+                        tokenType: TokenText("Bearer"), expiresAtSeconds: set.expiresAtSeconds))
+            },
+            onNamespace: { name, _ in
+                namespaces[name] = current
+                current = []
+            })
+        return read ? namespaces : nil
+    }
+
+    /// A set's values as the plaintext holds them (each already known to be its own value).
+    struct SetValues {
+        var accessToken: UnsafeBufferPointer<UInt8>
+        var expiresAtSeconds: Int
+        var refreshToken: UnsafeBufferPointer<UInt8>?
+        var scope: UnsafeBufferPointer<UInt8>
     }
 
     private struct Scanner {
         let bytes: UnsafeRawBufferPointer
         var index = 0
 
-        mutating func document() -> Layout? {
-            guard take(#"{"frl_vault":1,"namespaces":{"#) else { return nil }
-            var layout = Layout(namespaces: [:])
+        /// Reads the whole document, reporting each set (with the name it is filed under) and
+        /// then its namespace (with where its value lies); false when it is not canonical.
+        mutating func document(
+            onSet: (UnsafeBufferPointer<UInt8>, SetValues) -> Void, onNamespace: (String, Range<Int>) -> Void
+        ) -> Bool {
+            guard take(#"{"frl_vault":1,"namespaces":{"#) else { return false }
             var previous: UnsafeRawBufferPointer?
             if !take("}") {
                 repeat {
-                    guard let name = asciiName(after: previous), take(":") else { return nil }
+                    guard let name = asciiName(after: previous), take(":") else { return false }
                     previous = name
                     let start = index
-                    guard tokenMap() else { return nil }
-                    let key = String(decoding: name, as: UTF8.self)
-                    layout.namespaces[key] = start..<index
+                    guard tokenMap(onSet) else { return false }
+                    onNamespace(String(decoding: name, as: UTF8.self), start..<index)
                 } while take(",")
-                guard take("}") else { return nil }
+                guard take("}") else { return false }
             }
-            guard take("}"), index == bytes.count else { return nil }
-            return layout
+            return take("}") && index == bytes.count
         }
 
         /// `{"<server>":{...},...}` with the servers in strictly ascending byte order.
-        private mutating func tokenMap() -> Bool {
+        private mutating func tokenMap(_ onSet: (UnsafeBufferPointer<UInt8>, SetValues) -> Void) -> Bool {
             guard take("{") else { return false }
             if take("}") { return true }
             var previous: UnsafeRawBufferPointer?
             repeat {
-                guard let server = asciiName(after: previous), take(":"), tokenSet(filedUnder: server) else { return false }
+                guard let server = asciiName(after: previous), take(":"), let set = tokenSet(filedUnder: server) else { return false }
+                onSet(server.bindMemory(to: UInt8.self), set)
                 previous = server
             } while take(",")
             return take("}")
@@ -58,15 +95,23 @@ enum CanonicalPlaintext {
 
         /// The writer's six fields in its order; the resource server is the name the set is
         /// filed under and the token type "Bearer" (what `TokenMap.validate()` demands).
-        private mutating func tokenSet(filedUnder server: UnsafeRawBufferPointer) -> Bool {
-            guard take(#"{"access_token":"#), plainString() != nil,
-                take(#","expires_at_seconds":"#), integer(),
-                take(#","refresh_token":"#), take("null") || plainString() != nil,
-                take(#","resource_server":"#), let named = plainString(), WordScan.sameBytes(named, server),
-                take(#","scope":"#), plainString() != nil,
+        private mutating func tokenSet(filedUnder server: UnsafeRawBufferPointer) -> SetValues? {
+            guard take(#"{"access_token":"#), let accessToken = plainString(),
+                take(#","expires_at_seconds":"#), let expiresAtSeconds = integer(),
+                take(#","refresh_token":"#)
+            else { return nil }
+            var refreshToken: UnsafeRawBufferPointer?
+            if !take("null") {
+                guard let refresh = plainString() else { return nil }
+                refreshToken = refresh
+            }
+            guard take(#","resource_server":"#), let named = plainString(), WordScan.sameBytes(named, server),
+                take(#","scope":"#), let scope = plainString(),
                 take(#","token_type":"Bearer"}"#)
-            else { return false }
-            return true
+            else { return nil }
+            return SetValues(
+                accessToken: accessToken.bindMemory(to: UInt8.self), expiresAtSeconds: expiresAtSeconds,
+                refreshToken: refreshToken?.bindMemory(to: UInt8.self), scope: scope.bindMemory(to: UInt8.self))
         }
 
         /// A string name that is ASCII and sorts strictly after `previous` (so no duplicates).
@@ -81,31 +126,16 @@ enum CanonicalPlaintext {
         private mutating func plainString() -> UnsafeRawBufferPointer? {
             guard take("\"") else { return nil }
             let start = index
-            var ascii = true
-            while index < bytes.count {
-                if index + 8 <= bytes.count {
-                    let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if !WordScan.mayStopString(word) {
-                        ascii = ascii && word & 0x8080_8080_8080_8080 == 0
-                        index += 8
-                        continue
-                    }
-                }
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") { break }
-                guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
-                ascii = ascii && byte < 0x80
-                index += 1
-            }
-            guard index < bytes.count else { return nil }
-            let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-            index += 1
-            guard ascii || Self.isValidUTF8(run) else { return nil }
+            let (end, bits) = WordScan.plainRun(in: bytes, from: start)
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+            index = end + 1
+            let run = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            guard bits & 0x8080_8080_8080_8080 == 0 || Self.isValidUTF8(run) else { return nil }
             return run
         }
 
         /// An integer as the writer writes an `Int`: no leading zeros, no "-0", in range.
-        private mutating func integer() -> Bool {
+        private mutating func integer() -> Int? {
             let negative = take("-")
             let start = index
             var value = 0
@@ -113,21 +143,21 @@ enum CanonicalPlaintext {
                 let digit = Int(bytes[index] - UInt8(ascii: "0"))
                 let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
                 let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
-                guard !overflow1, !overflow2 else { return false }
+                guard !overflow1, !overflow2 else { return nil }
                 value = next
                 index += 1
             }
             let count = index - start
-            guard count > 0, count == 1 || bytes[start] != UInt8(ascii: "0") else { return false }
-            return !(negative && value == 0)
+            guard count > 0, count == 1 || bytes[start] != UInt8(ascii: "0"), !(negative && value == 0) else { return nil }
+            return value
         }
 
         private mutating func take(_ literal: StaticString) -> Bool {
-            let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            guard index + expected.count <= bytes.count,
-                WordScan.sameBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + expected.count)]), expected)
+            let count = literal.utf8CodeUnitCount
+            guard count <= bytes.count - index, let base = bytes.baseAddress,
+                WordScan.equal(base + index, literal.utf8Start, count: count)
             else { return false }
-            index += expected.count
+            index += count
             return true
         }
 

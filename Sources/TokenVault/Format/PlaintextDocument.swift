@@ -75,7 +75,13 @@ enum PlaintextDocument {
     /// Namespaces in code point order.
     static func decodeViews(_ content: UnsafeRawBufferPointer, lease: PlaintextLease, path: String) throws(VaultError) -> [NamespaceView] {
         do {
-            let namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
+            // Nearly every vault is exactly what this package writes, read in one tight pass.
+            let namespaces: [String: [TokenSetView]]
+            if let canonical = CanonicalPlaintext.namespaceViews(in: content, lease: lease) {
+                namespaces = canonical
+            } else {
+                namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
+            }
             return namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
                 NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
             }

@@ -175,7 +175,7 @@ struct PlaintextParser: ~Copyable {
         var misfiled = false
         try members(depth: 2, location: location) { (parser, server) throws(Failure) in
             let view = try parser.tokenSetView(server: server, namespace: namespace, lease: lease)
-            misfiled = misfiled || view.resourceServer != server
+            misfiled = misfiled || view.resourceServer.string != server
             if seen == nil, !PlaintextParser.isASCII(server) || servers.last.map({ !CodePointOrder.precedes($0, server) }) == true {
                 seen = Set(servers)
             }
@@ -194,7 +194,7 @@ struct PlaintextParser: ~Copyable {
                 throw .tokenSet(namespace: namespace, error: error)
             }
         }
-        if seen != nil { views.sort { CodePointOrder.precedes($0.resourceServer, $1.resourceServer) } }
+        if seen != nil { views.sort { CodePointOrder.precedes($0.resourceServer.string, $1.resourceServer.string) } }
         return views
     }
 
@@ -203,8 +203,8 @@ struct PlaintextParser: ~Copyable {
         if let fields = try canonicalFields(filedUnder: server) {
             var refreshToken: TokenText?
             if let refresh = fields.refreshToken { refreshToken = text(refresh, lease: lease) }
-            var resourceServer = server
-            if let stored = fields.resourceServer { resourceServer = string(stored) }
+            var resourceServer = TokenText(server)
+            if let stored = fields.resourceServer { resourceServer = text(stored, lease: lease) }
             return TokenSetView(
                 resourceServer: resourceServer, scope: text(fields.scope, lease: lease), accessToken: text(fields.accessToken, lease: lease),
                 refreshToken: refreshToken, tokenType: TokenText("Bearer"), expiresAtSeconds: fields.expiresAtSeconds)
@@ -299,7 +299,9 @@ struct PlaintextParser: ~Copyable {
     private mutating func canonicalFields(filedUnder server: String) throws(Failure) -> CanonicalFields? {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
-        index += 1
+        let objectStart = index
+        if let fields = try writerShapedFields(filedUnder: server) { return fields }
+        index = objectStart + 1
         var seen: UInt8 = 0
         var accessToken: ParsedString?
         var scope: ParsedString?
@@ -372,6 +374,48 @@ struct PlaintextParser: ~Copyable {
             resourceServer: resourceServer)
     }
 
+    /// `canonicalFields` for a set laid out exactly as `PlaintextWriter` writes it (its field
+    /// order, no whitespace), nearly every set read: the runs between the values compared
+    /// whole, the values read by the same functions in the same order. Nil for anything else,
+    /// which `canonicalFields` then reads the general way, so this decides only how fast a set
+    /// is read, never what is accepted or which error is thrown.
+    private mutating func writerShapedFields(filedUnder server: String) throws(Failure) -> CanonicalFields? {
+        let quote = UInt8(ascii: "\"")
+        guard skipLiteral(#"{"access_token":"#), peek() == quote else { return nil }
+        let accessToken = try parsedString()
+        guard skipLiteral(#","expires_at_seconds":"#), let expiresAtSeconds = plainInteger() else { return nil }
+        guard skipLiteral(#","refresh_token":"#) else { return nil }
+        var refreshToken: ParsedString?
+        if peek() == quote {
+            refreshToken = try parsedString()
+        } else {
+            guard skipLiteral("null") else { return nil }
+        }
+        guard skipLiteral(#","resource_server":"#), peek() == quote else { return nil }
+        var resourceServer: ParsedString?
+        let nameStart = index
+        if rawKey().map({ PlaintextParser.isName($0, server) }) != true {
+            index = nameStart
+            resourceServer = try parsedString()
+        }
+        guard skipLiteral(#","scope":"#), peek() == quote else { return nil }
+        let scope = try parsedString()
+        guard skipLiteral(#","token_type":"Bearer"}"#) else { return nil }
+        return CanonicalFields(
+            scope: scope, accessToken: accessToken, refreshToken: refreshToken, expiresAtSeconds: expiresAtSeconds,
+            resourceServer: resourceServer)
+    }
+
+    /// Reads past `literal` if the bytes at the position spell it; else stays put.
+    private mutating func skipLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard count <= bytes.count - index, let base = bytes.baseAddress,
+            WordScan.equal(base + index, literal.utf8Start, count: count)
+        else { return false }
+        index += count
+        return true
+    }
+
     private func string(_ parsed: ParsedString) -> String {
         switch parsed {
         case .plain(let range): String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
@@ -407,24 +451,18 @@ struct PlaintextParser: ~Copyable {
         }
         let name = field.name
         let end = index + 1 + name.utf8CodeUnitCount
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""),
-            WordScan.sameBytes(
-                UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end]),
-                UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), let base = bytes.baseAddress,
+            WordScan.equal(base + index + 1, name.utf8Start, count: name.utf8CodeUnitCount)
         else { return nil }
         index = end + 1
         return field
     }
 
-    /// A member name without escapes, as raw bytes; nil for anything else.
+    /// A string without escapes or control characters, as raw bytes; nil for anything else.
     private mutating func rawKey() -> UnsafeRawBufferPointer? {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
-        var end = start
-        while end + 8 <= bytes.count, !WordScan.mayStopString(bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
-            end += 8
-        }
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        let (end, _) = WordScan.plainRun(in: bytes, from: start)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         index = end + 1
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
@@ -580,28 +618,19 @@ struct PlaintextParser: ~Copyable {
         try expect(UInt8(ascii: "\""))
         let start = index
         // Fast path: no escapes, which is every string this package writes but a few. Eight
-        // bytes at a time while none of them can end the run or is a control character,
-        // gathering the high bits on the way: token strings are ASCII, valid UTF-8 as they are.
-        var highBits: UInt64 = 0
-        while index + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if WordScan.mayStopString(word) { break }
-            highBits |= word
-            index += 8
-        }
-        while let byte = peek(), byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-            guard byte >= 0x20 else { throw .syntax(offset: index) }
-            highBits |= UInt64(byte)
-            index += 1
-        }
+        // bytes at a time up to the first byte that ends the run, gathering the high bits on
+        // the way: token strings are ASCII, valid UTF-8 as they are.
+        let (end, bits) = WordScan.plainRun(in: bytes, from: start)
+        index = end
         guard let byte = peek() else { throw .syntax(offset: index) }
         if byte == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            let isASCII = highBits & 0x8080_8080_8080_8080 == 0
+            let isASCII = bits & 0x8080_8080_8080_8080 == 0
             guard isASCII || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
             return .plain(start..<(index - 1))
         }
+        guard byte >= 0x20 else { throw .syntax(offset: index) }
         return .decoded(try escapedString(from: start))
     }
 

@@ -2,14 +2,71 @@
 /// token strings are long and mostly plain, so testing a whole word before falling back to
 /// bytes is where their speed comes from.
 enum WordScan {
-    /// Whether any of the eight bytes is `"`, `\\` or a control character (no false
-    /// negatives; a false positive only sends the word through the byte-by-byte loop).
+    /// Whether any of the eight bytes is `"`, `\\` or a control character.
     static func mayStopString(_ word: UInt64) -> Bool {
+        stops(in: word) != 0
+    }
+
+    /// A mask whose lowest set bit is the high bit of the first byte (in memory order) that is
+    /// `"`, `\\` or a control character; 0 when none is. Each zero-byte test can also set bits
+    /// above a byte it truly found (a borrow runs upwards), never below, so the lowest bit of
+    /// the three together is exact.
+    @inline(__always)
+    static func stops(in word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let belowSpace = (word &- ones &* 0x20) & ~word & highs != 0
-        return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let belowSpace = (word &- ones &* 0x20) & ~word & highs
+        return belowSpace | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+    }
+
+    /// From `start`, the end of the run of bytes that cannot end a JSON string or be refused in
+    /// one (the first `"`, `\\` or control character, else `bytes.count`), and every bit set in
+    /// the run's bytes (so `& 0x80...` tells whether it is ASCII). Eight bytes at a time, and
+    /// the word that holds the end is not gone through byte by byte.
+    @inline(__always)
+    static func plainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> (end: Int, bits: UInt64) {
+        var index = start
+        var bits: UInt64 = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let stops = stops(in: word)
+            if stops != 0 {
+                let before = stops.trailingZeroBitCount / 8
+                bits |= word & ((1 << UInt64(before * 8)) &- 1)
+                return (index + before, bits)
+            }
+            bits |= word
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            bits |= UInt64(byte)
+            index += 1
+        }
+        return (index, bits)
+    }
+
+    /// Whether the `count` bytes at `here` are the `count` bytes at `expected` (whole words, the
+    /// last one overlapping, for the literal runs of the plaintext's fixed layout).
+    @inline(__always)
+    static func equal(_ here: UnsafeRawPointer, _ expected: UnsafeRawPointer, count: Int) -> Bool {
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                guard here.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    == expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                else { return false }
+                offset += 8
+            }
+            return here.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == expected.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        for offset in 0..<count where here.load(fromByteOffset: offset, as: UInt8.self) != expected.load(fromByteOffset: offset, as: UInt8.self) {
+            return false
+        }
+        return true
     }
 
     /// The index of the first differing byte among the first `count`, or nil.
