@@ -31,7 +31,12 @@ enum CanonicalPlaintext {
     static func namespaceViews(in content: UnsafeRawBufferPointer, lease: PlaintextLease) -> [String: [TokenSetView]]? {
         var scanner = Scanner(bytes: content)
         var namespaces: [String: [TokenSetView]] = [:]
+        // Room for as many sets as the content could hold (the shortest canonical set takes
+        // over 100 bytes), so a large namespace is not copied from one array to the next as it
+        // grows: untouched capacity costs address space, not memory.
+        let mostSets = content.count / 100 + 1
         var current: [TokenSetView] = []
+        current.reserveCapacity(mostSets)
         let read = scanner.document(
             onSet: { server, set in
                 current.append(
@@ -44,6 +49,7 @@ enum CanonicalPlaintext {
             onNamespace: { name, _ in
                 namespaces[name] = current
                 current = []
+                current.reserveCapacity(mostSets)
             })
         return read ? namespaces : nil
     }
