@@ -45,7 +45,11 @@ public enum Padding {
 
     /// `unpaddedCount` of a padded plaintext that is a region of a larger secure buffer.
     public static func unpaddedCount(of padded: UnsafeRawBufferPointer) throws(CryptoError) -> Int {
-        var index = padded.count - 1
+        // The zeros are up to a sixteenth of a large vault: skipped eight at a time. (Not in
+        // constant time: the content's length shows in every later step's timing anyway.)
+        var end = padded.count
+        while end >= 8, padded.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == 0 { end -= 8 }
+        var index = end - 1
         while index >= 0, padded[index] == 0 { index -= 1 }
         guard index >= 0, padded[index] == 0x80 else { throw .invalidPadding }
         return index

@@ -167,7 +167,8 @@ struct PrimitiveBoundaryTests {
             }
         }
         // Both refuse the same malformed buffers.
-        for bytes: [UInt8] in [[0], [0, 0], [1], [0x80, 1], [0x7F, 0], [0x81, 0, 0]] {
+        let longZeroRuns: [[UInt8]] = [[UInt8](repeating: 0, count: 24), [0x7F] + [UInt8](repeating: 0, count: 16)]
+        for bytes: [UInt8] in [[0], [0, 0], [1], [0x80, 1], [0x7F, 0], [0x81, 0, 0]] + longZeroRuns {
             let buffer = try bytes.withUnsafeBytes { try SecureBytes(copying: $0) }
             #expect(Padding.sodiumUnpaddedCount(of: buffer) == nil)
             #expect(throws: CryptoError.invalidPadding) { try Padding.unpaddedCount(of: buffer) }
