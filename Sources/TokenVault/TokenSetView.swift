@@ -52,13 +52,20 @@ public struct TokenText {
 
     private let storage: Storage
 
+    /// True when the text is known to be printable ASCII without `"` or `\\` (as a vault this
+    /// package wrote holds nearly every string), so it can be written as it is into JSON or
+    /// onto a terminal. False says nothing either way.
+    public let isKnownPlainASCII: Bool
+
     /// Bytes already checked to be valid UTF-8 without control characters.
-    init(borrowing bytes: UnsafeBufferPointer<UInt8>, lease: PlaintextLease) {
+    init(borrowing bytes: UnsafeBufferPointer<UInt8>, lease: PlaintextLease, isKnownPlainASCII: Bool = false) {
         storage = .borrowed(bytes, lease)
+        self.isKnownPlainASCII = isKnownPlainASCII
     }
 
     init(_ text: String) {
         storage = .owned(text)
+        isKnownPlainASCII = false
     }
 
     public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

@@ -104,19 +104,30 @@ extension OutputBytes {
     }
 
     mutating func appendJSONString(_ text: TokenText) {
-        text.withUTF8 { appendJSONString(utf8: $0) }
+        text.withUTF8 { bytes in
+            if text.isKnownPlainASCII {
+                appendQuoted(bytes)
+            } else {
+                appendJSONString(utf8: bytes)
+            }
+        }
     }
 
     /// Nearly every string here (tokens, scopes, host names) is printable ASCII with nothing
     /// to escape: checked and copied as one buffer instead of scalar by scalar.
     private mutating func appendJSONString(utf8 buffer: UnsafeBufferPointer<UInt8>) {
         if OutputBytes.isPlainJSONText(buffer) {
-            append(byte: UInt8(ascii: "\""))
-            append(bytesOf: buffer)
-            append(byte: UInt8(ascii: "\""))
+            appendQuoted(buffer)
         } else {
             JSONValue.writeString(String(decoding: buffer, as: UTF8.self), to: &self)
         }
+    }
+
+    /// Text that needs no escape, between quotes.
+    private mutating func appendQuoted(_ plain: UnsafeBufferPointer<UInt8>) {
+        append(byte: UInt8(ascii: "\""))
+        append(bytesOf: plain)
+        append(byte: UInt8(ascii: "\""))
     }
 
     /// An object of one member per element, named by `key` and written by `member` (given the

@@ -28,7 +28,13 @@ enum TerminalText {
     }
 
     static func write(_ text: TokenText, to output: inout OutputBytes) {
-        text.withUTF8 { write(bytes: $0, to: &output) }
+        text.withUTF8 { bytes in
+            if text.isKnownPlainASCII {
+                output.append(bytesOf: bytes)
+            } else {
+                write(bytes: bytes, to: &output)
+            }
+        }
     }
 
     /// Control characters are rare, so the bytes are checked first and copied whole: printable

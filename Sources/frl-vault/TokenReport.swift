@@ -23,7 +23,8 @@ enum TokenReport {
     static func writeScopes(_ scope: TokenText, to output: inout OutputBytes) {
         let written = scope.withUTF8 { bytes -> Bool in
             // The usual scope string is already its own printable, single-spaced split-and-join.
-            if OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " "),
+            if scope.isKnownPlainASCII || OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "),
+                bytes.last != UInt8(ascii: " "),
                 !hasDoubleSpace(bytes)
             {
                 output.append(bytesOf: bytes)

@@ -32,4 +32,28 @@ import Testing
         let namespaces = try #require(object["namespaces"] as? [String: [String: Any]])
         #expect(namespaces["n\u{1B}[31m"]?["evil\u{1B}[2J.example.org"] != nil)
     }
+
+    /// DEL and C1 controls are legal raw in JSON, so a vault holding them is still exactly what
+    /// this package writes and is read by the fast in-place pass: they must be escaped all the same.
+    @Test func deleteAndC1FromAVaultReadInPlaceAreEscapedToo() throws {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        // DEL alone in an otherwise ASCII scope, and a C1 control in another.
+        box.write("{" + Fixtures.tokenSet("a.example.org", scope: "openid\\u007f x", expiresAt: 4_102_444_800) + ","
+                  + Fixtures.tokenSet("b.example.org", scope: "openid\\u009b1m", expiresAt: 4_102_444_800) + "}", to: "del.json")
+        expectSuccess(box.run(["import", box.path("del.json"), "--vault", box.vault, "--keyfile", key]))
+        for verb in [["status"], ["show"], ["show", "--reveal"]] {
+            let text = box.run(verb + ["--vault", box.vault, "--keyfile", key])
+            expectSuccess(text)
+            #expect(!text.stdout.contains("\u{7F}") && !text.stdout.contains("\u{9B}"), "\(verb): \(text.stdout.debugDescription)")
+            #expect(text.stdout.contains("openid\\x7F x"), "\(verb): \(text.stdout.debugDescription)")
+            #expect(text.stdout.contains("openid\\x9B1m"), "\(verb): \(text.stdout.debugDescription)")
+        }
+        for verb in [["export"], ["show", "--json"], ["status", "--json"]] {
+            let json = box.run(verb + ["--vault", box.vault, "--keyfile", key])
+            expectSuccess(json)
+            #expect(json.stdout.contains("\\u007f") && json.stdout.contains("\\u009b"), "\(verb): \(json.stdout)")
+            #expect(!json.stdout.contains("\u{7F}") && !json.stdout.contains("\u{9B}"), "\(verb): \(json.stdout.debugDescription)")
+        }
+    }
 }

@@ -125,6 +125,29 @@ struct FormatPlaintextViewTests {
         }
     }
 
+    @Test("only printable ASCII is marked as printable as it is")
+    func knownPlainASCII() throws {
+        // No escapes: the canonical pass reads this document. (One with escapes goes to the
+        // general parser, which marks nothing.)
+        let values = ["plain-token", "caf\u{E9}", "del\u{7F}x"]
+        var map = TokenMap()
+        for (index, value) in values.enumerated() {
+            let server = "rs\(index).example.org"
+            map[server] = TokenSet(scope: "s", accessToken: value, refreshToken: nil, expiresAtSeconds: 1, resourceServer: server)
+        }
+        let encoded = try PlaintextDocument.encode(VaultDocument(namespaces: ["tokens": map]), path: path)
+        let contentCount = try Padding.unpaddedCount(of: encoded)
+        try encoded.withUnsafeBytes { bytes in
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
+            let views = try PlaintextDocument.decodeViews(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]), lease: lease, path: path)
+            let sets = try #require(views.first?.tokenSets)
+            #expect(sets.map(\.accessToken.string) == values)
+            #expect(sets.map(\.accessToken.isKnownPlainASCII) == [true, false, false])
+            #expect(sets.allSatisfy { $0.resourceServer.isKnownPlainASCII && $0.scope.isKnownPlainASCII })
+        }
+    }
+
     @Test("seeded mutations of a valid plaintext come out the same both ways")
     func mutations() throws {
         let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)

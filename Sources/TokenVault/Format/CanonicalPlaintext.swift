@@ -39,12 +39,13 @@ enum CanonicalPlaintext {
         current.reserveCapacity(mostSets)
         let read = scanner.document(
             onSet: { server, set in
+                func text(_ plain: PlainText) -> TokenText {
+                    TokenText(borrowing: plain.bytes.bindMemory(to: UInt8.self), lease: lease, isKnownPlainASCII: plain.isPrintableASCII)
+                }
                 current.append(
                     TokenSetView(
-                        resourceServer: TokenText(borrowing: server, lease: lease), scope: TokenText(borrowing: set.scope, lease: lease),
-                        accessToken: TokenText(borrowing: set.accessToken, lease: lease),
-                        refreshToken: set.refreshToken.map { TokenText(borrowing: $0, lease: lease) },
-                        tokenType: TokenText("Bearer"), expiresAtSeconds: set.expiresAtSeconds))
+                        resourceServer: text(server), scope: text(set.scope), accessToken: text(set.accessToken),
+                        refreshToken: set.refreshToken.map(text), tokenType: TokenText("Bearer"), expiresAtSeconds: set.expiresAtSeconds))
             },
             onNamespace: { name, _ in
                 namespaces[name] = current
@@ -56,10 +57,18 @@ enum CanonicalPlaintext {
 
     /// A set's values as the plaintext holds them (each already known to be its own value).
     struct SetValues {
-        var accessToken: UnsafeBufferPointer<UInt8>
+        var accessToken: PlainText
         var expiresAtSeconds: Int
-        var refreshToken: UnsafeBufferPointer<UInt8>?
-        var scope: UnsafeBufferPointer<UInt8>
+        var refreshToken: PlainText?
+        var scope: PlainText
+    }
+
+    /// A string's bytes, free of escapes and control characters, and what else is known of
+    /// them.
+    struct PlainText {
+        var bytes: UnsafeRawBufferPointer
+        var isASCII: Bool
+        var isPrintableASCII: Bool
     }
 
     private struct Scanner {
@@ -69,13 +78,13 @@ enum CanonicalPlaintext {
         /// Reads the whole document, reporting each set (with the name it is filed under) and
         /// then its namespace (with where its value lies); false when it is not canonical.
         mutating func document(
-            onSet: (UnsafeBufferPointer<UInt8>, SetValues) -> Void, onNamespace: (String, Range<Int>) -> Void
+            onSet: (PlainText, SetValues) -> Void, onNamespace: (String, Range<Int>) -> Void
         ) -> Bool {
             guard take(#"{"frl_vault":1,"namespaces":{"#) else { return false }
             var previous: UnsafeRawBufferPointer?
             if !take("}") {
                 repeat {
-                    guard let name = asciiName(after: previous), take(":") else { return false }
+                    guard let name = asciiName(after: previous)?.bytes, take(":") else { return false }
                     previous = name
                     let start = index
                     guard tokenMap(onSet) else { return false }
@@ -87,14 +96,16 @@ enum CanonicalPlaintext {
         }
 
         /// `{"<server>":{...},...}` with the servers in strictly ascending byte order.
-        private mutating func tokenMap(_ onSet: (UnsafeBufferPointer<UInt8>, SetValues) -> Void) -> Bool {
+        private mutating func tokenMap(_ onSet: (PlainText, SetValues) -> Void) -> Bool {
             guard take("{") else { return false }
             if take("}") { return true }
             var previous: UnsafeRawBufferPointer?
             repeat {
-                guard let server = asciiName(after: previous), take(":"), let set = tokenSet(filedUnder: server) else { return false }
-                onSet(server.bindMemory(to: UInt8.self), set)
-                previous = server
+                guard let server = asciiName(after: previous), take(":"), let set = tokenSet(filedUnder: server.bytes) else {
+                    return false
+                }
+                onSet(server, set)
+                previous = server.bytes
             } while take(",")
             return take("}")
         }
@@ -102,42 +113,40 @@ enum CanonicalPlaintext {
         /// The writer's six fields in its order; the resource server is the name the set is
         /// filed under and the token type "Bearer" (what `TokenMap.validate()` demands).
         private mutating func tokenSet(filedUnder server: UnsafeRawBufferPointer) -> SetValues? {
-            guard take(#"{"access_token":"#), let accessToken = plainString(),
+            guard take(#"{"access_token":"#), let accessToken = plainText(),
                 take(#","expires_at_seconds":"#), let expiresAtSeconds = integer(),
                 take(#","refresh_token":"#)
             else { return nil }
-            var refreshToken: UnsafeRawBufferPointer?
+            var refreshToken: PlainText?
             if !take("null") {
-                guard let refresh = plainString() else { return nil }
+                guard let refresh = plainText() else { return nil }
                 refreshToken = refresh
             }
-            guard take(#","resource_server":"#), let named = plainString(), WordScan.sameBytes(named, server),
-                take(#","scope":"#), let scope = plainString(),
+            guard take(#","resource_server":"#), let named = plainText(), WordScan.sameBytes(named.bytes, server),
+                take(#","scope":"#), let scope = plainText(),
                 take(#","token_type":"Bearer"}"#)
             else { return nil }
-            return SetValues(
-                accessToken: accessToken.bindMemory(to: UInt8.self), expiresAtSeconds: expiresAtSeconds,
-                refreshToken: refreshToken?.bindMemory(to: UInt8.self), scope: scope.bindMemory(to: UInt8.self))
+            return SetValues(accessToken: accessToken, expiresAtSeconds: expiresAtSeconds, refreshToken: refreshToken, scope: scope)
         }
 
         /// A string name that is ASCII and sorts strictly after `previous` (so no duplicates).
-        private mutating func asciiName(after previous: UnsafeRawBufferPointer?) -> UnsafeRawBufferPointer? {
-            guard let name = plainString(), name.allSatisfy({ $0 < 0x80 }) else { return nil }
-            if let previous, !Self.precedes(previous, name) { return nil }
+        private mutating func asciiName(after previous: UnsafeRawBufferPointer?) -> PlainText? {
+            guard let name = plainText(), name.isASCII else { return nil }
+            if let previous, !Self.precedes(previous, name.bytes) { return nil }
             return name
         }
 
         /// A string without escapes or control characters, valid UTF-8: its raw bytes are its
         /// value, and the writer would write that value back as these bytes.
-        private mutating func plainString() -> UnsafeRawBufferPointer? {
+        private mutating func plainText() -> PlainText? {
             guard take("\"") else { return nil }
             let start = index
-            let (end, bits) = WordScan.plainRun(in: bytes, from: start)
-            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
-            index = end + 1
-            let run = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-            guard bits & 0x8080_8080_8080_8080 == 0 || Self.isValidUTF8(run) else { return nil }
-            return run
+            let run = WordScan.plainRun(in: bytes, from: start)
+            guard run.end < bytes.count, bytes[run.end] == UInt8(ascii: "\"") else { return nil }
+            index = run.end + 1
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<run.end])
+            guard run.isASCII || Self.isValidUTF8(text) else { return nil }
+            return PlainText(bytes: text, isASCII: run.isASCII, isPrintableASCII: run.isPrintableASCII)
         }
 
         /// An integer as the writer writes an `Int`: no leading zeros, no "-0", in range.

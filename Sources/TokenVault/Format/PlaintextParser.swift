@@ -462,7 +462,7 @@ struct PlaintextParser: ~Copyable {
     private mutating func rawKey() -> UnsafeRawBufferPointer? {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
-        let (end, _) = WordScan.plainRun(in: bytes, from: start)
+        let end = WordScan.plainRun(in: bytes, from: start).end
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         index = end + 1
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
@@ -620,14 +620,13 @@ struct PlaintextParser: ~Copyable {
         // Fast path: no escapes, which is every string this package writes but a few. Eight
         // bytes at a time up to the first byte that ends the run, gathering the high bits on
         // the way: token strings are ASCII, valid UTF-8 as they are.
-        let (end, bits) = WordScan.plainRun(in: bytes, from: start)
-        index = end
+        let plain = WordScan.plainRun(in: bytes, from: start)
+        index = plain.end
         guard let byte = peek() else { throw .syntax(offset: index) }
         if byte == UInt8(ascii: "\"") {
             let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            let isASCII = bits & 0x8080_8080_8080_8080 == 0
-            guard isASCII || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
+            guard plain.isASCII || String(validating: run, as: UTF8.self) != nil else { throw .syntax(offset: start) }
             return .plain(start..<(index - 1))
         }
         guard byte >= 0x20 else { throw .syntax(offset: index) }

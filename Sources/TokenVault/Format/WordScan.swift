@@ -7,45 +7,70 @@ enum WordScan {
         stops(in: word) != 0
     }
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of every zero byte. A borrow runs upwards, so bits can also be set above a
+    /// byte that truly is zero, never below one: the lowest set bit is exact, and so is
+    /// "any zero byte among the first n" once the bits above them are masked off.
+    @inline(__always)
+    private static func zeroBytes(_ value: UInt64) -> UInt64 {
+        (value &- ones) & ~value & highs
+    }
+
     /// A mask whose lowest set bit is the high bit of the first byte (in memory order) that is
-    /// `"`, `\\` or a control character; 0 when none is. Each zero-byte test can also set bits
-    /// above a byte it truly found (a borrow runs upwards), never below, so the lowest bit of
-    /// the three together is exact.
+    /// `"`, `\\` or a control character; 0 when none is (exact, as for `zeroBytes`).
     @inline(__always)
     static func stops(in word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
         let belowSpace = (word &- ones &* 0x20) & ~word & highs
         return belowSpace | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
     }
 
-    /// From `start`, the end of the run of bytes that cannot end a JSON string or be refused in
-    /// one (the first `"`, `\\` or control character, else `bytes.count`), and every bit set in
-    /// the run's bytes (so `& 0x80...` tells whether it is ASCII). Eight bytes at a time, and
-    /// the word that holds the end is not gone through byte by byte.
+    /// A run of string bytes from a given start: `end` is the first `"`, `\\` or control
+    /// character (or the end of the buffer).
+    struct PlainRun {
+        var end: Int
+        var isASCII: Bool
+        /// ASCII without DEL: with the stops excluded, printable as it is into JSON or onto
+        /// a terminal.
+        var isPrintableASCII: Bool
+
+        init(end: Int, bits: UInt64, deletes: UInt64) {
+            self.end = end
+            isASCII = bits & WordScan.highs == 0
+            isPrintableASCII = isASCII && deletes == 0
+        }
+    }
+
+    /// The plain run from `start`, eight bytes at a time; the word that holds the end is not
+    /// gone through byte by byte.
     @inline(__always)
-    static func plainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> (end: Int, bits: UInt64) {
+    static func plainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> PlainRun {
         var index = start
         var bits: UInt64 = 0
+        var deletes: UInt64 = 0
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             let stops = stops(in: word)
             if stops != 0 {
                 let before = stops.trailingZeroBitCount / 8
-                bits |= word & ((1 << UInt64(before * 8)) &- 1)
-                return (index + before, bits)
+                let kept: UInt64 = (1 << UInt64(before * 8)) &- 1
+                bits |= word & kept
+                deletes |= zeroBytes(word ^ (ones &* 0x7F)) & kept
+                return PlainRun(end: index + before, bits: bits, deletes: deletes)
             }
             bits |= word
+            deletes |= zeroBytes(word ^ (ones &* 0x7F))
             index += 8
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             bits |= UInt64(byte)
+            if byte == 0x7F { deletes = 1 }
             index += 1
         }
-        return (index, bits)
+        return PlainRun(end: index, bits: bits, deletes: deletes)
     }
 
     /// Whether the `count` bytes at `here` are the `count` bytes at `expected` (whole words, the
