@@ -10,9 +10,14 @@ struct VaultOptions: ParsableArguments {
         "The vault file (default: $FRL_VAULT, else ~/\(VaultOptions.defaultFileName)).", valueName: "path"))
     var vault: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Seconds to wait for another process that holds the vault's lock.", valueName: "seconds"))
-    var lockTimeout: Double = 10
+    // Optional, with its default in the help text: a Double default makes the parser describe
+    // it at every start, two more conformance scans of the whole binary.
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp(
+        "Seconds to wait for another process that holds the vault's lock. (default: 10)", valueName: "seconds"))
+    var lockTimeoutOption: Double?
+
+    /// `--lock-timeout`, else 10 seconds.
+    var lockTimeout: Double { lockTimeoutOption ?? 10 }
 
     @Option(name: .long, help: ArgumentHelp("Keyfile written by 'frl-vault keygen'.", valueName: "path"))
     var keyfile: String?
