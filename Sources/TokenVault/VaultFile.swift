@@ -29,7 +29,7 @@ struct VaultFile {
             throw VaultError(FileError.tooLarge(path: path, limit: SecureFile.defaultReadLimit), role: .vault)
         }
         let buffer: SecureBytes
-        do { buffer = try SecureBytes(count: file.status.size + 1) } catch { throw VaultError(error, path: path) }
+        do { buffer = try SecureBytes(uninitializedCount: file.status.size + 1) } catch { throw VaultError(error, path: path) }
         let count = try buffer.withUnsafeMutableBytes { (bytes) throws(VaultError) -> Int in
             try mappingFileErrors(role: .vault) { () throws(FileError) in try file.read(into: bytes) }
         }

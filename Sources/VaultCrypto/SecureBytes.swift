@@ -10,21 +10,28 @@ public final class SecureBytes: @unchecked Sendable, CustomStringConvertible, Cu
     public let count: Int
 
     /// A zero-filled buffer of `count` bytes.
-    public init(count: Int) throws(CryptoError) {
+    public convenience init(count: Int) throws(CryptoError) {
+        try self.init(uninitializedCount: count)
+        sodium_memzero(pointer, max(count, 1))
+    }
+
+    /// A buffer of `count` bytes for a caller that fills it at once (a file read into it): not
+    /// zeroed first, which for a large vault is a pass over its whole size for nothing. It
+    /// holds libsodium's fill pattern in freshly mapped pages, never anyone's earlier data.
+    public init(uninitializedCount count: Int) throws(CryptoError) {
         Sodium.ensureInitialised()
         // sodium_malloc(0) is legal but returns a pointer we may not touch; one byte keeps the
         // pointer arithmetic in this class uniform.
         guard count >= 0, let allocated = sodium_malloc(max(count, 1)) else {
             throw .secureMemoryUnavailable(requestedBytes: count)
         }
-        sodium_memzero(allocated, max(count, 1))
         pointer = allocated
         self.count = count
     }
 
     /// A copy of `bytes`. The caller remains responsible for wiping its own copy.
     public convenience init(copying bytes: UnsafeRawBufferPointer) throws(CryptoError) {
-        try self.init(count: bytes.count)
+        try self.init(uninitializedCount: bytes.count)
         if let base = bytes.baseAddress, bytes.count > 0 {
             pointer.copyMemory(from: base, byteCount: bytes.count)
         }
