@@ -168,11 +168,8 @@ enum CanonicalPlaintext {
         }
 
         private mutating func take(_ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard count <= bytes.count - index, let base = bytes.baseAddress,
-                WordScan.equal(base + index, literal.utf8Start, count: count)
-            else { return false }
-            index += count
+            guard WordScan.spells(literal, in: bytes, at: index) else { return false }
+            index += literal.utf8CodeUnitCount
             return true
         }
 

@@ -408,11 +408,8 @@ struct PlaintextParser: ~Copyable {
 
     /// Reads past `literal` if the bytes at the position spell it; else stays put.
     private mutating func skipLiteral(_ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard count <= bytes.count - index, let base = bytes.baseAddress,
-            WordScan.equal(base + index, literal.utf8Start, count: count)
-        else { return false }
-        index += count
+        guard WordScan.spells(literal, in: bytes, at: index) else { return false }
+        index += literal.utf8CodeUnitCount
         return true
     }
 

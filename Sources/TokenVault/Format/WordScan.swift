@@ -73,6 +73,14 @@ enum WordScan {
         return PlainRun(end: index, bits: bits, deletes: deletes)
     }
 
+    /// Whether the bytes at `index` spell `literal` (all of it, within `bytes`).
+    @inline(__always)
+    static func spells(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard count <= bytes.count - index, let base = bytes.baseAddress else { return false }
+        return equal(base + index, literal.utf8Start, count: count)
+    }
+
     /// Whether the `count` bytes at `here` are the `count` bytes at `expected` (whole words, the
     /// last one overlapping, for the literal runs of the plaintext's fixed layout).
     @inline(__always)
