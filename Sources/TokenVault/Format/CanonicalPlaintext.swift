@@ -45,7 +45,7 @@ enum CanonicalPlaintext {
                 current.append(
                     TokenSetView(
                         resourceServer: text(server), scope: text(set.scope), accessToken: text(set.accessToken),
-                        refreshToken: set.refreshToken.map(text), tokenType: TokenText("Bearer"), expiresAtSeconds: set.expiresAtSeconds))
+                        refreshToken: set.refreshToken.map(text), expiresAtSeconds: set.expiresAtSeconds))
             },
             onNamespace: { name, _ in
                 namespaces[name] = current

@@ -207,7 +207,7 @@ struct PlaintextParser: ~Copyable {
             if let stored = fields.resourceServer { resourceServer = text(stored, lease: lease) }
             return TokenSetView(
                 resourceServer: resourceServer, scope: text(fields.scope, lease: lease), accessToken: text(fields.accessToken, lease: lease),
-                refreshToken: refreshToken, tokenType: TokenText("Bearer"), expiresAtSeconds: fields.expiresAtSeconds)
+                refreshToken: refreshToken, expiresAtSeconds: fields.expiresAtSeconds)
         }
         index = start
         return TokenSetView(try tokenSet(server: server, namespace: namespace))
