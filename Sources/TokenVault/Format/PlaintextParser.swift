@@ -673,16 +673,11 @@ struct PlaintextParser: ~Copyable {
         return String(validating: run, as: UTF8.self)
     }
 
-    /// Whether `raw` (an unescaped JSON string's bytes) spells exactly `name`, with no raw
-    /// control character (which `string()` would refuse).
+    /// Whether `raw` (a string read by `rawKey`, so without escapes or control characters)
+    /// spells exactly `name`.
     private static func isName(_ raw: UnsafeRawBufferPointer, _ name: String) -> Bool {
         let same = name.utf8.withContiguousStorageIfAvailable { WordScan.sameBytes(raw, UnsafeRawBufferPointer($0)) }
-        guard same ?? raw.elementsEqual(name.utf8) else { return false }
-        var index = 0
-        while index + 8 <= raw.count, !WordScan.mayStopString(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-            index += 8
-        }
-        return raw[index...].allSatisfy { $0 >= 0x20 }
+        return same ?? raw.elementsEqual(name.utf8)
     }
 
     private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {

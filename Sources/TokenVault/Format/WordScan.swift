@@ -2,11 +2,6 @@
 /// token strings are long and mostly plain, so testing a whole word before falling back to
 /// bytes is where their speed comes from.
 enum WordScan {
-    /// Whether any of the eight bytes is `"`, `\\` or a control character.
-    static func mayStopString(_ word: UInt64) -> Bool {
-        stops(in: word) != 0
-    }
-
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
@@ -21,7 +16,7 @@ enum WordScan {
     /// A mask whose lowest set bit is the high bit of the first byte (in memory order) that is
     /// `"`, `\\` or a control character; 0 when none is (exact, as for `zeroBytes`).
     @inline(__always)
-    static func stops(in word: UInt64) -> UInt64 {
+    private static func stops(in word: UInt64) -> UInt64 {
         let belowSpace = (word &- ones &* 0x20) & ~word & highs
         return belowSpace | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
     }
