@@ -87,6 +87,18 @@ import Tokens
         #expect(try storage.readTokens() == tokens)
     }
 
+    // Python (configparser) writes 'p%\u0301q' as 'p%%\u0301q' and reads it back: the "%"
+    // is a code point of its own even though a combining mark follows it.
+    @Test func aPercentBeforeACombiningMarkRoundTrips() throws {
+        let directory = try TemporaryDirectory()
+        let storage = ConfigParserTokenStorage(path: directory.file("p.cfg"))
+        let tokens = tokenMap(
+            TokenSet(scope: "p%\u{301}q", accessToken: "A", refreshToken: nil, expiresAtSeconds: 1, resourceServer: "rs.example.org"))
+        try storage.writeTokens(tokens)
+        #expect(try text(of: storage.path).contains("rs_example_org__scope = p%%\u{301}q\n"))
+        #expect(try storage.readTokens() == tokens)
+    }
+
     @Test(arguments: [
         ("x = 1\n[tokens]\n", 1, "before the first"),
         ("[tokens]\n[tokens]\n", 2, "appears twice"),

@@ -47,9 +47,11 @@ extension INIDocument {
             guard depth <= maximumInterpolationDepth else {
                 throw INISyntaxError(line: line, problem: "%(name)s references nest deeper than \(maximumInterpolationDepth) levels")
             }
-            var rest = Substring(text)
+            // Code points, as Python scans: as Characters, a "%" followed by a combining mark
+            // would be one Character and not a "%" at all.
+            var rest = Substring(text).unicodeScalars
             while let percent = rest.firstIndex(of: "%") {
-                output += rest[..<percent]
+                output.unicodeScalars.append(contentsOf: rest[..<percent])
                 rest = rest[percent...].dropFirst()
                 if rest.first == "%" {
                     output += "%"
@@ -61,7 +63,7 @@ extension INIDocument {
                     else {
                         throw INISyntaxError(line: line, problem: "bad %(name)s reference (a literal % is written %%)")
                     }
-                    let name = String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+                    let name = String(Substring(rest[rest.index(after: rest.startIndex)..<close])).lowercased()
                     rest = rest[rest.index(close, offsetBy: 2)...]
                     guard let value = values[name] else {
                         throw INISyntaxError(line: line, problem: "%(name)s refers to option \(DisplayName.of(name)), which does not exist")
@@ -76,7 +78,7 @@ extension INIDocument {
                     throw INISyntaxError(line: line, problem: "'%' must be followed by '%' or '(' (a literal % is written %%)")
                 }
             }
-            output += rest
+            output.unicodeScalars.append(contentsOf: rest)
         }
 
         private mutating func charge(_ value: String, line: Int) throws(INISyntaxError) {
