@@ -20,6 +20,9 @@ struct PlaintextLease {
         return PlaintextLease(slot: .passUnretained(slot), number: number)
     }
 
+    /// Slots made so far (for the test that failed calls give theirs back).
+    static var slotsMade: Int { LeaseSlot.made.load(ordering: .relaxed) }
+
     var isActive: Bool {
         slot._withUnsafeGuaranteedRef { $0.current.load(ordering: .acquiring) } == number
     }
@@ -46,8 +49,12 @@ private final class LeaseSlot: Sendable {
     /// The last number handed out; numbers are never reused (2^64 leases is out of reach).
     static let lastNumber = Atomic<UInt64>(0)
 
+    /// How many slots were ever made: at most as many as leases were ever active at once.
+    static let made = Atomic<Int>(0)
+
     /// A slot with one reference that is never released.
     static func makeImmortal() -> LeaseSlot {
-        Unmanaged.passRetained(LeaseSlot()).takeUnretainedValue()
+        made.add(1, ordering: .relaxed)
+        return Unmanaged.passRetained(LeaseSlot()).takeUnretainedValue()
     }
 }

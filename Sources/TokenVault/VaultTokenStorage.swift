@@ -125,9 +125,10 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             })
         }
         let codec = try withCodec { $0 }
-        let lease = PlaintextLease.begin()
         return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
-            defer { lease.end() }  // before withContent wipes the plaintext
+            // Begun only once there is plaintext to lend, and ended before withContent wipes it.
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
             return try body(try PlaintextDocument.decodeViews(content, lease: lease, path: path))
         }
     }

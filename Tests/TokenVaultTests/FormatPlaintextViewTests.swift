@@ -226,6 +226,35 @@ struct NamespaceViewStorageTests {
         #expect(!second.isActive && !third.isActive)
     }
 
+    @Test("many namespaces do not each hold room for the whole vault")
+    func manyNamespacesStaySmall() throws {
+        var namespaces: [String: TokenMap] = [:]
+        for index in 0..<300 { namespaces["n\(index)"] = sampleTokens("n\(index)", count: 1) }
+        let encoded = try PlaintextDocument.encode(VaultDocument(namespaces: namespaces), path: "/tmp/x")
+        let contentCount = try Padding.unpaddedCount(of: encoded)
+        try encoded.withUnsafeBytes { bytes in
+            let lease = PlaintextLease.begin()
+            defer { lease.end() }
+            let views = try #require(CanonicalPlaintext.namespaceViews(in: UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]), lease: lease))
+            #expect(views.count == 300)
+            let room = views.values.reduce(0) { $0 + $1.capacity }
+            #expect(room <= contentCount / 100 + 1 + 4 * 300, "\(room) view slots for \(contentCount) bytes")
+        }
+    }
+
+    @Test("a call that fails before there is plaintext to lend gives its lease back")
+    func failedCallsKeepNoLease() throws {
+        let place = try VaultPlace()
+        try place.storage().writeTokens(sampleTokens("x"))
+        let wrong = VaultTokenStorage(path: place.vault, key: .keyfile(path: try place.otherKeyfile()))
+        try place.storage().withNamespaceViews { _ in }
+        let before = PlaintextLease.slotsMade
+        for _ in 0..<50 { _ = try? wrong.withNamespaceViews { _ in } }
+        try place.storage().withNamespaceViews { _ in }
+        // Other tests may run leases at the same time; 50 leaked slots would show regardless.
+        #expect(PlaintextLease.slotsMade - before < 10)
+    }
+
     @Test("a missing vault and a wrong key fail as readAllNamespaces fails")
     func errors() throws {
         let place = try VaultPlace()

@@ -33,10 +33,11 @@ enum CanonicalPlaintext {
         var namespaces: [String: [TokenSetView]] = [:]
         // Room for as many sets as the content could hold (the shortest canonical set takes
         // over 100 bytes), so a large namespace is not copied from one array to the next as it
-        // grows: untouched capacity costs address space, not memory.
-        let mostSets = content.count / 100 + 1
+        // grows: untouched capacity costs address space, not memory. Only for the first
+        // namespace (nearly always the only one): reserved for each, thousands of namespaces
+        // would each hold room for the whole vault.
         var current: [TokenSetView] = []
-        current.reserveCapacity(mostSets)
+        current.reserveCapacity(content.count / 100 + 1)
         let read = scanner.document(
             onSet: { server, set in
                 func text(_ plain: PlainText) -> TokenText {
@@ -50,7 +51,6 @@ enum CanonicalPlaintext {
             onNamespace: { name, _ in
                 namespaces[name] = current
                 current = []
-                current.reserveCapacity(mostSets)
             })
         return read ? namespaces : nil
     }
