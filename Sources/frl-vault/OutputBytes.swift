@@ -58,41 +58,22 @@ struct OutputBytes {
             buffer.append(byte: UInt8(ascii: "0") + UInt8(number % 10))
             return
         }
-        OutputBytes.withDecimal(number, minimumDigits: minimumDigits) { buffer.append($0) }
-    }
-
-    /// The decimal text of `number` (sign included), lent from a scratch buffer.
-    static func withDecimal<R>(_ number: Int, minimumDigits: Int = 1, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if number < 0 { buffer.append(byte: UInt8(ascii: "-")) }
         var magnitude = number.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and UInt.max's 20 digits
-        return withUnsafeMutableBytes(of: &digits) { scratch in
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
+        withUnsafeMutableBytes(of: &digits) { scratch in
             var start = scratch.count
             repeat {
                 start -= 1
                 scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            while scratch.count - start < min(minimumDigits, 20), start > 1 {
+            while scratch.count - start < minimumDigits, start > 0 {
                 start -= 1
                 scratch[start] = UInt8(ascii: "0")
             }
-            if number < 0 {
-                start -= 1
-                scratch[start] = UInt8(ascii: "-")
-            }
-            return body(UnsafeRawBufferPointer(rebasing: scratch[start...]))
+            buffer.append(UnsafeRawBufferPointer(rebasing: scratch[start...]))
         }
-    }
-
-    /// Appends a run of at most `maximumCount` bytes that `body` writes straight into the
-    /// buffer: one room check for many small pieces. False, with nothing written and `body`
-    /// not called, when the run could not fit even in an empty streaming buffer.
-    mutating func appendRun(maximumCount: Int, _ body: (inout OutputRun) -> Void) -> Bool {
-        guard let start = buffer.reserve(maximumCount) else { return false }
-        var run = OutputRun(start: start, limit: maximumCount)
-        body(&run)
-        buffer.commit(run.count)
-        return true
     }
 
     /// How many bytes are held (not yet written out).
@@ -139,20 +120,6 @@ struct OutputBytes {
             if count == capacity { makeRoom(for: 1) }
             base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
             count += 1
-        }
-
-        /// The start of `needed` free bytes at the end (flushing or growing first), or nil when
-        /// a streaming buffer is too small for them.
-        func reserve(_ needed: Int) -> UnsafeMutableRawPointer? {
-            if needed > capacity - count { makeRoom(for: needed) }
-            guard needed <= capacity - count else { return nil }
-            return base + count
-        }
-
-        /// Counts in `written` bytes put where `reserve` pointed.
-        func commit(_ written: Int) {
-            precondition(written >= 0 && written <= capacity - count, "output run overflow")
-            count += written
         }
 
         func withContents<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {

@@ -41,7 +41,6 @@ enum PythonFormats {
 
         mutating func write(_ set: TokenSetView, indent: Int, to output: inout OutputBytes) {
             if indent != self.indent { makeSeparators(indent: indent) }
-            if writeAsOneRun(set, to: &output) { return }
             separators.withUnsafeBufferPointer { separators in
                 var start = 0
                 for (index, field) in fields.enumerated() {
@@ -65,65 +64,6 @@ enum PythonFormats {
                 }
                 output.append(bytesOf: UnsafeBufferPointer(rebasing: separators[start...]))
             }
-        }
-
-        /// `write` for a set whose strings are all known to need no escape (nearly every set):
-        /// the whole object as one run with one room check, instead of a check per piece.
-        /// False, with nothing written, for any other set.
-        private func writeAsOneRun(_ set: TokenSetView, to output: inout OutputBytes) -> Bool {
-            guard set.scope.isKnownPlainASCII, set.accessToken.isKnownPlainASCII, set.resourceServer.isKnownPlainASCII,
-                set.refreshToken?.isKnownPlainASCII ?? true
-            else { return false }
-            return set.scope.withUTF8 { scope in
-                set.accessToken.withUTF8 { access in
-                    set.resourceServer.withUTF8 { server in
-                        Self.withUTF8(of: set.refreshToken) { refresh in
-                            // Every piece at its longest: quotes, "null", "[redacted]", the sign
-                            // and digits of any Int, "Bearer" quoted.
-                            let longest = separators.count + scope.count + access.count + server.count + (refresh?.count ?? 0)
-                                + 8 + 4 + 2 * redacted.utf8CodeUnitCount + 21 + 8
-                            return output.appendRun(maximumCount: longest) { run in
-                                writeFields(scope: scope, access: access, refresh: refresh, server: server,
-                                            expiresAtSeconds: set.expiresAtSeconds, to: &run)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        private func writeFields(
-            scope: UnsafeBufferPointer<UInt8>, access: UnsafeBufferPointer<UInt8>, refresh: UnsafeBufferPointer<UInt8>?,
-            server: UnsafeBufferPointer<UInt8>, expiresAtSeconds: Int, to run: inout OutputRun
-        ) {
-            separators.withUnsafeBufferPointer { separators in
-                var start = 0
-                for (index, field) in fields.enumerated() {
-                    let end = separatorEnds[index]
-                    run.put(UnsafeBufferPointer(rebasing: separators[start..<end]))
-                    start = end
-                    switch field {
-                    case .scope: run.putQuoted(scope)
-                    case .accessToken:
-                        if revealed { run.putQuoted(access) } else { run.put(redacted) }
-                    case .refreshToken:
-                        if let refresh {
-                            if revealed { run.putQuoted(refresh) } else { run.put(redacted) }
-                        } else {
-                            run.put("null")
-                        }
-                    case .tokenType: run.put("\"Bearer\"")
-                    case .expiresAtSeconds: run.put(decimal: expiresAtSeconds)
-                    case .resourceServer: run.putQuoted(server)
-                    }
-                }
-                run.put(UnsafeBufferPointer(rebasing: separators[start...]))
-            }
-        }
-
-        private static func withUTF8<R>(of text: TokenText?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-            guard let text else { return body(nil) }
-            return text.withUTF8 { body($0) }
         }
 
         private mutating func makeSeparators(indent: Int) {
