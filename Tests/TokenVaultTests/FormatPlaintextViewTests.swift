@@ -95,10 +95,7 @@ struct FormatPlaintextViewTests {
     @Test("the values read in place are the values parsed, escapes decoded")
     func values() throws {
         let json = wrap(#"{"rs":\#(set("rs", access: #"A\u0042C"#, refresh: #""RT""#, expires: "-5"))}"#)
-        let content = Array(json.utf8)
-        try content.withUnsafeBytes { bytes in
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
+        try withLease(over: Array(json.utf8)) { bytes, lease in
             let views = try PlaintextDocument.decodeViews(bytes, lease: lease, path: path)
             let view = try #require(views.first?.tokenSets.first)
             #expect(view.accessToken.string == "ABC")
@@ -112,12 +109,7 @@ struct FormatPlaintextViewTests {
 
     @Test("the writer's own output is read by the canonical pass, with the general parser's views")
     func canonicalPassReadsWriterOutput() throws {
-        let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
-        let contentCount = try Padding.unpaddedCount(of: encoded)
-        try encoded.withUnsafeBytes { bytes in
-            let content = UnsafeRawBufferPointer(rebasing: bytes[..<contentCount])
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
+        try withLease(over: try writerContent(of: VaultVectors.document)) { content, lease in
             let canonical = try #require(CanonicalPlaintext.namespaceViews(in: content, lease: lease))
             let general = try PlaintextParser.namespaceViews(in: content, lease: lease)
             #expect(canonical.mapValues { $0.map(\.tokenSet) } == general.mapValues { $0.map(\.tokenSet) })
@@ -135,12 +127,8 @@ struct FormatPlaintextViewTests {
             let server = "rs\(index).example.org"
             map[server] = TokenSet(scope: "s", accessToken: value, refreshToken: nil, expiresAtSeconds: 1, resourceServer: server)
         }
-        let encoded = try PlaintextDocument.encode(VaultDocument(namespaces: ["tokens": map]), path: path)
-        let contentCount = try Padding.unpaddedCount(of: encoded)
-        try encoded.withUnsafeBytes { bytes in
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
-            let views = try PlaintextDocument.decodeViews(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]), lease: lease, path: path)
+        try withLease(over: try writerContent(of: VaultDocument(namespaces: ["tokens": map]))) { content, lease in
+            let views = try PlaintextDocument.decodeViews(content, lease: lease, path: path)
             let sets = try #require(views.first?.tokenSets)
             #expect(sets.map(\.accessToken.string) == values)
             #expect(sets.map(\.accessToken.isKnownPlainASCII) == [true, false, false])
@@ -150,9 +138,7 @@ struct FormatPlaintextViewTests {
 
     @Test("seeded mutations of a valid plaintext come out the same both ways")
     func mutations() throws {
-        let encoded = try PlaintextDocument.encode(VaultVectors.document, path: path)
-        let contentCount = try Padding.unpaddedCount(of: encoded)
-        let original = encoded.withUnsafeBytes { Array($0.prefix(contentCount)) }
+        let original = try writerContent(of: VaultVectors.document)
         for mutated in seededMutations(of: original, seed: 0x7E_5EED, count: 3000) {
             try expectSameOutcome(mutated)
         }
@@ -161,9 +147,7 @@ struct FormatPlaintextViewTests {
     @Test("a view prints no token")
     func redactedDescriptions() throws {
         let content = Array(wrap(#"{"rs":\#(set("rs", access: "SECRET-AT", refresh: #""SECRET-RT""#))}"#).utf8)
-        try content.withUnsafeBytes { bytes in
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
+        try withLease(over: content) { bytes, lease in
             let view = try #require(try PlaintextDocument.decodeViews(bytes, lease: lease, path: path).first?.tokenSets.first)
             for text in [String(describing: view), String(reflecting: view), String(describing: view.accessToken), "\(Mirror(reflecting: view).children.map(\.value))"] {
                 #expect(!text.contains("SECRET"), "\(text)")
@@ -230,15 +214,12 @@ struct NamespaceViewStorageTests {
     func manyNamespacesStaySmall() throws {
         var namespaces: [String: TokenMap] = [:]
         for index in 0..<300 { namespaces["n\(index)"] = sampleTokens("n\(index)", count: 1) }
-        let encoded = try PlaintextDocument.encode(VaultDocument(namespaces: namespaces), path: "/tmp/x")
-        let contentCount = try Padding.unpaddedCount(of: encoded)
-        try encoded.withUnsafeBytes { bytes in
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
-            let views = try #require(CanonicalPlaintext.namespaceViews(in: UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]), lease: lease))
+        let content = try writerContent(of: VaultDocument(namespaces: namespaces))
+        try withLease(over: content) { bytes, lease in
+            let views = try #require(CanonicalPlaintext.namespaceViews(in: bytes, lease: lease))
             #expect(views.count == 300)
             let room = views.values.reduce(0) { $0 + $1.capacity }
-            #expect(room <= contentCount / 100 + 1 + 4 * 300, "\(room) view slots for \(contentCount) bytes")
+            #expect(room <= content.count / 100 + 1 + 4 * 300, "\(room) view slots for \(content.count) bytes")
         }
     }
 
@@ -287,5 +268,21 @@ struct NamespaceViewStorageTests {
                 Issue.record("\(bytes.count) bytes: readAllNamespaces \(expected), views \(actual)")
             }
         }
+    }
+}
+
+/// The JSON the writer produces for `document`: its plaintext without the padding.
+private func writerContent(of document: VaultDocument) throws -> [UInt8] {
+    let encoded = try PlaintextDocument.encode(document, path: "/tmp/x")
+    let contentCount = try Padding.unpaddedCount(of: encoded)
+    return encoded.withUnsafeBytes { Array($0.prefix(contentCount)) }
+}
+
+/// `body` with `content`'s bytes and a lease that ends when it returns.
+private func withLease<R>(over content: [UInt8], _ body: (UnsafeRawBufferPointer, PlaintextLease) throws -> R) throws -> R {
+    try content.withUnsafeBytes { bytes in
+        let lease = PlaintextLease.begin()
+        defer { lease.end() }
+        return try body(bytes, lease)
     }
 }
