@@ -14,13 +14,9 @@ struct BusyVaultTests {
     /// throughout. Child B starts once A's first refresh is in flight, with a 0.2 s lock timeout:
     /// its first tries time out, and it must then wait for A and use what A saved.
     @Test func aSecondProcessWaitsForTheRefreshInsteadOfFailing() throws {
-        let directory = try TemporaryDirectory()
-        let keyfile = directory.file("vault.key"), vault = directory.file("tokens.vault")
-        let key = VaultKey.keyfile(path: keyfile)
-        try Keyfile.generate(at: keyfile)
-        try VaultTokenStorage.create(path: vault, key: key)
-        let storage = VaultTokenStorage(path: vault, key: key, namespace: LoginFixture.clientID)
-        let fixture = try LoginFixture(storage: storage)
+        let place = try KeyfileVault()
+        let (vault, keyfile) = (place.vault, place.keyfile)
+        let fixture = try LoginFixture(storage: place.storage())
         let auth = fixture.auth
         auth.setRotateRefreshTokens(true)
         let original = try fixture.login()
@@ -55,17 +51,13 @@ struct BusyVaultTests {
     /// When the lock stays held past `busyStorageWaitSeconds`, the vault's `lockTimeout` is the
     /// documented error, and the refresh was never attempted.
     @Test func aLockHeldTooLongEndsInTheVaultsLockTimeout() throws {
-        let directory = try TemporaryDirectory()
-        let keyfile = directory.file("vault.key"), vault = directory.file("tokens.vault")
-        let key = VaultKey.keyfile(path: keyfile)
-        try Keyfile.generate(at: keyfile)
-        try VaultTokenStorage.create(path: vault, key: key)
-        let holder = VaultTokenStorage(path: vault, key: key, namespace: LoginFixture.clientID)
+        let place = try KeyfileVault()
+        let holder = place.storage()
         let fixture = try LoginFixture(storage: holder)
         try fixture.login()
         try fixture.expireStored(FakeGlobusAuth.transferServer)
 
-        let impatient = VaultTokenStorage(path: vault, key: key, namespace: LoginFixture.clientID, lockTimeoutSeconds: 0.1)
+        let impatient = place.storage(lockTimeoutSeconds: 0.1)
         let client = try NativeClient(clientID: LoginFixture.clientID, tokenStorage: impatient, codeHandlers: [],
                                       authBaseURL: fixture.auth.baseURL, environment: [:], busyStorageWaitSeconds: 0.5)
         let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
@@ -79,7 +71,7 @@ struct BusyVaultTests {
         locked.wait()
         defer { release.signal() }
 
-        #expect(throws: VaultError.lockTimeout(path: vault, seconds: 0.1)) { try client.loadTokens() }
+        #expect(throws: VaultError.lockTimeout(path: place.vault, seconds: 0.1)) { try client.loadTokens() }
         #expect(fixture.auth.refreshAttempts.isEmpty)
     }
 }

@@ -15,20 +15,17 @@ struct TwoProcessRefreshTests {
     @Test(arguments: ["load", "authorize"])
     func eachRefreshTokenIsSpentOnce(mode: String) throws {
         #expect(FileManager.default.isExecutableFile(atPath: loginChildURL.path), "login-child is built beside the tests")
-        let directory = try TemporaryDirectory()
-        let keyfile = directory.file("vault.key"), vault = directory.file("tokens.vault")
-        let key = VaultKey.keyfile(path: keyfile)
-        try Keyfile.generate(at: keyfile)
-        try VaultTokenStorage.create(path: vault, key: key)
+        let place = try KeyfileVault()
+        let (vault, keyfile) = (place.vault, place.keyfile)
 
         // Another client's tokens share the vault and must come through untouched.
-        let neighbour = VaultTokenStorage(path: vault, key: key, namespace: "other-client")
+        let neighbour = place.storage(namespace: "other-client")
         let neighbourTokens: TokenMap = ["auth.globus.org": TokenSet(
             scope: "openid", accessToken: "neighbour-access", refreshToken: nil, expiresAtSeconds: 2_000_000_000,
             resourceServer: "auth.globus.org")]
         try neighbour.writeTokens(neighbourTokens)
 
-        let storage = VaultTokenStorage(path: vault, key: key, namespace: LoginFixture.clientID)
+        let storage = place.storage()
         let fixture = try LoginFixture(storage: storage)
         let auth = fixture.auth
         auth.setRotateRefreshTokens(true)
