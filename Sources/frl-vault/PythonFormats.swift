@@ -119,8 +119,13 @@ enum PythonFormats {
         output.append(section)
         output.append("]\n")
         for set in tokenSets {
+            // flat_pack's key for each field, lower-cased as optionxform does: the server's
+            // part ("auth_globus_org__") made once per set. ("_" ends any casing context, so
+            // lower-casing the parts apart gives what lower-casing the whole key would.)
+            let prefix = defaultNameKey(set.resourceServer.string, "").lowercased()
             for field in Field.pythonOrder {
-                output.append(defaultNameKey(set.resourceServer.string, field.name.description).lowercased())
+                output.append(prefix)
+                output.append(field.name)
                 output.append(" = ")
                 switch field {
                 case .scope: appendINIValue(set.scope, to: &output)

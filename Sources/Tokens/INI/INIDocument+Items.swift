@@ -99,7 +99,7 @@ extension INIDocument {
     static func format(section name: String, options: [(String, String)]) -> String {
         var out = "[\(name)]\n"
         for (key, value) in options {
-            let escaped = value.replacingCodePoint("%", with: "%%").replacingCodePoint("\n", with: "\n\t")
+            let escaped = value.replacingASCII("%", with: "%%").replacingASCII("\n", with: "\n\t")
             out += "\(key.lowercased()) = \(escaped)\n"
         }
         return out + "\n"

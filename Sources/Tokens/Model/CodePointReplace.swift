@@ -3,18 +3,22 @@
 /// "\n". The flat keys and INI values written here must be the bytes Python writes, so these
 /// helpers match code points too.
 extension String {
-    /// Every `old` code point replaced by `new`.
-    func replacingCodePoint(_ old: Unicode.Scalar, with new: String) -> String {
-        guard unicodeScalars.contains(old) else { return self }
-        var result = String.UnicodeScalarView()
-        for scalar in unicodeScalars {
-            if scalar == old {
-                result.append(contentsOf: new.unicodeScalars)
+    /// Every `old` (an ASCII character) replaced by `new`. An ASCII byte never occurs inside
+    /// another code point's UTF-8, so replacing bytes is replacing code points.
+    func replacingASCII(_ old: StaticString, with new: String) -> String {
+        precondition(old.utf8CodeUnitCount == 1 && old.utf8Start.pointee < 0x80, "one ASCII character")
+        let target = old.utf8Start.pointee
+        guard utf8.contains(target) else { return self }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + new.utf8.count)
+        for byte in utf8 {
+            if byte == target {
+                bytes.append(contentsOf: new.utf8)
             } else {
-                result.append(scalar)
+                bytes.append(byte)
             }
         }
-        return String(result)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Python's `split(separator)` for an ASCII separator: non-overlapping, left to right,

@@ -6,7 +6,7 @@ public typealias FlatFetchKey = (_ flatKey: String) throws -> (group: String, fi
 /// Python's `default_name_key`: `auth.globus.org` + `access_token` ->
 /// `auth_globus_org__access_token`.
 public func defaultNameKey(_ resourceServer: String, _ field: String) -> String {
-    resourceServer.replacingCodePoint(".", with: "_") + "__" + field
+    resourceServer.replacingASCII(".", with: "_") + "__" + field
 }
 
 /// Python's `default_fetch_key`: the key must hold exactly one `__`; the grouping name is the
@@ -17,7 +17,7 @@ public func defaultFetchKey(_ flatKey: String) throws -> (group: String, field: 
     guard parts.count == 2 else {
         throw TokenFormatError(.unexpectedValues, resourceServer: nil, keys: [flatKey])
     }
-    return (parts[0].replacingCodePoint("_", with: "."), parts[1])
+    return (parts[0].replacingASCII("_", with: "."), parts[1])
 }
 
 /// Python's `flat_pack`: one flat dict for a config section. Integers become strings and a
