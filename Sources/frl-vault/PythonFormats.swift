@@ -142,19 +142,20 @@ enum PythonFormats {
         return output
     }
 
-    /// Python's `value.replace("\n", "\n\t")`: a line break continues on a tab-indented line.
+    /// A value as `ConfigParserTokenStorage` (and `INIDocument.format`) writes it: "%" doubled,
+    /// which ConfigParser's interpolation undoes on reading, and a line break continued on a
+    /// tab-indented line (Python's `value.replace("\n", "\n\t")`).
     private static func appendINIValue(_ value: TokenText, to output: inout OutputBytes) {
-        value.withUTF8 { appendINIValue(bytes: $0, to: &output) }
-    }
-
-    private static func appendINIValue(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
-        guard bytes.contains(UInt8(ascii: "\n")) else {
-            output.append(bytesOf: bytes)
-            return
-        }
-        for byte in bytes {
-            output.append(byte: byte)
-            if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
+        value.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "%") }) else {
+                output.append(bytesOf: bytes)
+                return
+            }
+            for byte in bytes {
+                output.append(byte: byte)
+                if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
+                if byte == UInt8(ascii: "%") { output.append(byte: byte) }
+            }
         }
     }
 }
