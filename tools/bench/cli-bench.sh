@@ -34,23 +34,7 @@ RELEASE=$WORK/frl-vault-release
 SWIFT_STATIC=$WORK/frl-vault-swift-static
 
 cd "$WORK"
-python3 - <<'PY'
-import json
-for n in (5, 1000):
-    tokens = {}
-    for i in range(n):
-        rs = "auth.globus.org" if i == 0 else f"rs{i:04d}.api.globus.org"
-        tokens[rs] = {
-            "scope": f"urn:globus:auth:scope:{rs}:all openid",
-            "access_token": f"AT{i:06d}" + "x" * 64,
-            "refresh_token": f"RT{i:06d}" + "y" * 64,
-            "token_type": "Bearer",
-            "expires_at_seconds": 4102444800,
-            "resource_server": rs,
-        }
-    with open(f"tokens-{n}.json", "w") as f:
-        json.dump(tokens, f, indent=2)
-PY
+for n in 5 1000; do python3 "$ROOT/tools/bench/make_tokens.py" "$n" "tokens-$n.json"; done
 "$RELEASE" keygen key >/dev/null
 age-keygen -o identity.txt 2>/dev/null
 RECIPIENT=$(age-keygen -y identity.txt)
