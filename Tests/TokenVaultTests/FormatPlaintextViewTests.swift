@@ -112,8 +112,12 @@ struct FormatPlaintextViewTests {
         try withLease(over: try writerContent(of: VaultVectors.document)) { content, lease in
             let canonical = try #require(CanonicalPlaintext.namespaceViews(in: content, lease: lease))
             let general = try PlaintextParser.namespaceViews(in: content, lease: lease)
-            #expect(canonical.mapValues { $0.map(\.tokenSet) } == general.mapValues { $0.map(\.tokenSet) })
-            #expect(canonical.values.contains { $0.count > 1 })
+            let generalInOrder = general.keys.sorted(by: CodePointOrder.precedes).map { name in
+                NamespaceView(name: name, tokenSets: general[name] ?? [])
+            }
+            #expect(canonical.map(\.name) == generalInOrder.map(\.name))
+            #expect(canonical.map { $0.tokenSets.map(\.tokenSet) } == generalInOrder.map { $0.tokenSets.map(\.tokenSet) })
+            #expect(canonical.count > 1 && canonical.contains { $0.tokenSets.count > 1 })
         }
     }
 
@@ -218,7 +222,7 @@ struct NamespaceViewStorageTests {
         try withLease(over: content) { bytes, lease in
             let views = try #require(CanonicalPlaintext.namespaceViews(in: bytes, lease: lease))
             #expect(views.count == 300)
-            let room = views.values.reduce(0) { $0 + $1.capacity }
+            let room = views.reduce(0) { $0 + $1.tokenSets.capacity }
             #expect(room <= content.count / 100 + 1 + 4 * 300, "\(room) view slots for \(content.count) bytes")
         }
     }

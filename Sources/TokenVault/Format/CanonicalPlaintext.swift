@@ -28,9 +28,11 @@ enum CanonicalPlaintext {
     /// Every namespace's token sets read in place from a canonical `content`: the views
     /// `PlaintextParser.namespaceViews` gives for it, in the same (ascending) order, without a
     /// String per set. Nil when `content` is not canonical; the general parser then reads it.
-    static func namespaceViews(in content: UnsafeRawBufferPointer, lease: PlaintextLease) -> [String: [TokenSetView]]? {
+    static func namespaceViews(in content: UnsafeRawBufferPointer, lease: PlaintextLease) -> [NamespaceView]? {
         var scanner = Scanner(bytes: content)
-        var namespaces: [String: [TokenSetView]] = [:]
+        // The canonical form lists namespaces in strictly ascending ASCII, which is code point
+        // order: kept as read, they need neither a dictionary nor a sort.
+        var namespaces: [NamespaceView] = []
         // Room for as many sets as the content could hold (the shortest canonical set takes
         // over 100 bytes), so a large namespace is not copied from one array to the next as it
         // grows: untouched capacity costs address space, not memory. Only for the first
@@ -49,7 +51,7 @@ enum CanonicalPlaintext {
                         refreshToken: set.refreshToken.map(text), expiresAtSeconds: set.expiresAtSeconds))
             },
             onNamespace: { name, _ in
-                namespaces[name] = current
+                namespaces.append(NamespaceView(name: name, tokenSets: current))
                 current = []
             })
         return read ? namespaces : nil

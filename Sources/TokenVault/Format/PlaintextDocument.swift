@@ -76,12 +76,10 @@ enum PlaintextDocument {
     static func decodeViews(_ content: UnsafeRawBufferPointer, lease: PlaintextLease, path: String) throws(VaultError) -> [NamespaceView] {
         do {
             // Nearly every vault is exactly what this package writes, read in one tight pass.
-            let namespaces: [String: [TokenSetView]]
             if let canonical = CanonicalPlaintext.namespaceViews(in: content, lease: lease) {
-                namespaces = canonical
-            } else {
-                namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
+                return canonical
             }
+            let namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
             return namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
                 NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
             }
