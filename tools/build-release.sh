@@ -31,6 +31,11 @@ flags=(
     # once start-up has applied them.
     -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now
     -Xswiftc -Xfrontend -Xswiftc -function-sections
+    # Generic types are instantiated through their metadata accessors, not by demangling
+    # their names at run time: demangling checks each generic requirement with a scan of all
+    # ~3,700 conformance records, and swift-argument-parser meets hundreds of such types at
+    # every start. Costs ~70 KB of code; saves ~2 M instructions per run.
+    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
     # Names the file no longer matches (after a toolchain update) are skipped, not errors.
     -Xlinker "--symbol-ordering-file=$PWD/$ORDER" -Xlinker --no-warn-symbol-ordering
 )
