@@ -8,6 +8,7 @@ internal import Synchronization
 /// large vault costs no reference counting, which was a fifth of reading one. What it points
 /// to, a `LeaseSlot`, is never freed: a view that outlives its call always reads a live slot,
 /// and finds there either nothing or a later lease's number, never its own.
+@usableFromInline
 struct PlaintextLease {
     private let slot: Unmanaged<LeaseSlot>
     private let number: UInt64
@@ -23,6 +24,7 @@ struct PlaintextLease {
     /// Slots made so far (for the test that failed calls give theirs back).
     static var slotsMade: Int { LeaseSlot.made.load(ordering: .relaxed) }
 
+    @usableFromInline
     var isActive: Bool {
         slot._withUnsafeGuaranteedRef { $0.current.load(ordering: .acquiring) } == number
     }

@@ -43,12 +43,14 @@ public struct TokenSetView {
 /// A string field of a `TokenSetView`: the UTF-8 bytes of the plaintext itself when the field
 /// was stored without escapes (nearly always), else the decoded String.
 public struct TokenText {
-    private enum Storage {
+    @usableFromInline
+    enum Storage {
         case borrowed(UnsafeBufferPointer<UInt8>, PlaintextLease)
         case owned(String)
     }
 
-    private let storage: Storage
+    @usableFromInline
+    let storage: Storage
 
     /// True when the text is known to be printable ASCII without `"` or `\\` (as a vault this
     /// package wrote holds nearly every string), so it can be written as it is into JSON or
@@ -66,6 +68,9 @@ public struct TokenText {
         isKnownPlainASCII = false
     }
 
+    // Inlinable: reports call this for every field of every set, and a generic call across
+    // modules costs more than the field's copy.
+    @inlinable
     public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         switch storage {
         case .borrowed(let bytes, let lease): return try body(Self.checked(bytes, lease))
@@ -93,7 +98,8 @@ public struct TokenText {
         return false
     }
 
-    private static func checked(_ bytes: UnsafeBufferPointer<UInt8>, _ lease: PlaintextLease) -> UnsafeBufferPointer<UInt8> {
+    @inlinable
+    static func checked(_ bytes: UnsafeBufferPointer<UInt8>, _ lease: PlaintextLease) -> UnsafeBufferPointer<UInt8> {
         precondition(lease.isActive, "a TokenSetView was used after the withNamespaceViews call that lent it returned")
         return bytes
     }
