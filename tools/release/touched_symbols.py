@@ -9,29 +9,57 @@ pages a short run of the program faults in. Other data is left out on purpose: t
         | python3 tools/release/touched_symbols.py BINARY
 """
 import bisect
+import re
 import subprocess
 import sys
 
-# nm's letters for code and for zero-initialised data.
-KEPT_TYPES = set("tTwWbB")
+# glibc's CPU-specific variants of its string functions (__memmove_avx_unaligned_erms,
+# __strlen_evex, ...): which one runs is chosen at start-up from the CPU, and valgrind's
+# emulated CPU is not the real one, so a traced variant stands for its whole family.
+CPU_VARIANT = re.compile(r"^(__(?:mem|str|stp|wmem|wcs|raw)[a-z0-9]*?)_(?:sse2|ssse3|sse4|sse42|avx|avx2|avx512|evex|erms|rtm)")
+
+
+def run(*command):
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def entry_point(binary):
-    for line in subprocess.run(["readelf", "-h", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+    for line in run("readelf", "-h", binary).splitlines():
         if "Entry point address" in line:
             return int(line.split()[-1], 16)
     raise SystemExit(f"touched_symbols: {binary}: no entry point in its ELF header")
 
 
+def kept_ranges(binary):
+    """Address ranges of the sections whose symbols are kept: code and .bss."""
+    ranges = []
+    for line in run("readelf", "-SW", binary).splitlines():
+        if "]" not in line:
+            continue
+        fields = line.split("]", 1)[1].split()
+        if len(fields) < 5:
+            continue
+        name, address, size = fields[0], fields[2], fields[4]
+        if name in (".text", ".init", ".fini", ".bss"):
+            ranges.append((int(address, 16), int(address, 16) + int(size, 16)))
+    return ranges
+
+
 def sized_symbols(binary):
-    """(start, end, name, type) for every symbol with a size, sorted by start."""
+    """(start, end, name) for every symbol that lies in code or .bss, sorted by start. Thread-
+    local symbols (whose values are offsets, not addresses) fall outside those ranges."""
+    ranges = kept_ranges(binary)
     symbols = []
-    listing = subprocess.run(["nm", "-S", binary], capture_output=True, text=True, check=True).stdout
-    for line in listing.splitlines():
+    for line in run("nm", "-S", binary).splitlines():
         fields = line.split()
         if len(fields) == 4:
-            start, size = int(fields[0], 16), int(fields[1], 16)
-            symbols.append((start, start + max(size, 1), fields[3], fields[2]))
+            start, size, name = int(fields[0], 16), int(fields[1], 16), fields[3]
+        elif len(fields) == 3 and fields[1] in "tTwW":
+            start, size, name = int(fields[0], 16), 0, fields[2]  # nm prints no size for 0
+        else:
+            continue
+        if any(low <= start < high for low, high in ranges):
+            symbols.append((start, start + max(size, 1), name))
     symbols.sort()
     return symbols
 
@@ -67,14 +95,19 @@ def main():
         index = bisect.bisect_right(starts, offset) - 1
         name = None
         if index >= 0:
-            start, end, symbol, kind = symbols[index]
-            if start <= offset < end and kind in KEPT_TYPES:
+            start, end, symbol = symbols[index]
+            if start <= offset < end:
                 name = symbol
         resolved[address] = name
         if name is not None and name not in touched:
             touched[name] = True
     if load_base is None:
         raise SystemExit("touched_symbols: the trace has no instructions (was it lackey's --trace-mem output?)")
+    families = {match.group(1) for match in map(CPU_VARIANT.match, touched) if match}
+    for _, _, name in symbols:
+        match = CPU_VARIANT.match(name)
+        if match and match.group(1) in families and name not in touched:
+            touched[name] = True
     sys.stdout.write("".join(name + "\n" for name in touched))
 
 
