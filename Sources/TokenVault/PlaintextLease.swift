@@ -24,7 +24,6 @@ struct PlaintextLease {
     /// Slots made so far (for the test that failed calls give theirs back).
     static var slotsMade: Int { LeaseSlot.made.load(ordering: .relaxed) }
 
-    @usableFromInline
     var isActive: Bool {
         slot._withUnsafeGuaranteedRef { $0.current.load(ordering: .acquiring) } == number
     }

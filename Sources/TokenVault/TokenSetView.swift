@@ -98,7 +98,9 @@ public struct TokenText {
         return false
     }
 
-    @inlinable
+    // Not inlinable: the lease check stays compiled into this module, whatever optimisation
+    // settings a client builds with.
+    @usableFromInline
     static func checked(_ bytes: UnsafeBufferPointer<UInt8>, _ lease: PlaintextLease) -> UnsafeBufferPointer<UInt8> {
         precondition(lease.isActive, "a TokenSetView was used after the withNamespaceViews call that lent it returned")
         return bytes

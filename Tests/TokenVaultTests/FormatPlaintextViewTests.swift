@@ -111,10 +111,7 @@ struct FormatPlaintextViewTests {
     func canonicalPassReadsWriterOutput() throws {
         try withLease(over: try writerContent(of: VaultVectors.document)) { content, lease in
             let canonical = try #require(CanonicalPlaintext.namespaceViews(in: content, lease: lease))
-            let general = try PlaintextParser.namespaceViews(in: content, lease: lease)
-            let generalInOrder = general.keys.sorted(by: CodePointOrder.precedes).map { name in
-                NamespaceView(name: name, tokenSets: general[name] ?? [])
-            }
+            let generalInOrder = PlaintextDocument.inCodePointOrder(try PlaintextParser.namespaceViews(in: content, lease: lease))
             #expect(canonical.map(\.name) == generalInOrder.map(\.name))
             #expect(canonical.map { $0.tokenSets.map(\.tokenSet) } == generalInOrder.map { $0.tokenSets.map(\.tokenSet) })
             #expect(canonical.count > 1 && canonical.contains { $0.tokenSets.count > 1 })

@@ -79,12 +79,17 @@ enum PlaintextDocument {
             if let canonical = CanonicalPlaintext.namespaceViews(in: content, lease: lease) {
                 return canonical
             }
-            let namespaces = try PlaintextParser.namespaceViews(in: content, lease: lease)
-            return namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
-                NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
-            }
+            return inCodePointOrder(try PlaintextParser.namespaceViews(in: content, lease: lease))
         } catch {
             throw .invalidTokenData(path: path, reason: reason(for: error))
+        }
+    }
+
+    /// The general parser's namespaces as `decodeViews` returns them: by name, in code point
+    /// order (the order the canonical pass reads them in).
+    static func inCodePointOrder(_ namespaces: [String: [TokenSetView]]) -> [NamespaceView] {
+        namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
+            NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
         }
     }
 
