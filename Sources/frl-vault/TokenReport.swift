@@ -9,10 +9,7 @@ enum TokenReport {
     /// Tokens module keeps for anything else.
     static func scopes(of scope: String) -> [String] {
         let bytes = scope.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
-            // The Tokens module's split, which works on a token set's scope.
-            return TokenSet(scope: scope, accessToken: "", refreshToken: nil, expiresAtSeconds: 0, resourceServer: "").scopes
-        }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return TokenSet.scopes(in: scope) }
         // Python's ASCII whitespace for str.split(): \t \n \v \f \r, \x1c-\x1f and space.
         return bytes.split(whereSeparator: { (0x09...0x0D).contains($0) || (0x1C...0x20).contains($0) })
             .map { String(decoding: $0, as: UTF8.self) }

@@ -1,6 +1,10 @@
 extension TokenSet {
     /// The scope string split on whitespace, as Python's `str.split()` does.
-    public var scopes: [String] {
+    public var scopes: [String] { Self.scopes(in: scope) }
+
+    /// A scope string split on whitespace, as Python's `str.split()` does (for callers that
+    /// hold the string without a whole token set).
+    public static func scopes(in scope: String) -> [String] {
         scope.unicodeScalars
             .split(whereSeparator: PythonInt.isPythonSpace)
             .map { String(String.UnicodeScalarView($0)) }
