@@ -9,7 +9,7 @@ struct OpenVault {
     let info: VaultInfo
     let storage: VaultTokenStorage
 
-    init(_ vault: VaultOptions, namespace: String = "tokens") throws {
+    init(_ vault: VaultOptions, namespace: String = NamespaceOption.defaultName) throws {
         path = try vault.path()
         let given = try vault.givenSource()
         info = try VaultTokenStorage.inspect(path: path)
