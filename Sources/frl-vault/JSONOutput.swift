@@ -123,24 +123,11 @@ extension OutputBytes {
         }
     }
 
-    /// Text that needs no escape, between quotes.
-    private mutating func appendQuoted(_ plain: UnsafeBufferPointer<UInt8>) {
-        append(byte: UInt8(ascii: "\""))
-        append(bytesOf: plain)
-        append(byte: UInt8(ascii: "\""))
-    }
 
     /// An object of one member per element, named by `key` and written by `member` (given the
     /// element and the member's indent), laid out as `JSONValue.orderedObject`.
     mutating func appendJSONObject<Element>(
         _ elements: [Element], key: (Element) -> String, indent: Int, member: (Element, Int, inout OutputBytes) -> Void
-    ) {
-        appendJSONObject(elements, writingKey: { $1.appendJSONString(key($0)) }, indent: indent, member: member)
-    }
-
-    /// The same, named by text read in place from the vault (a resource server).
-    mutating func appendJSONObject<Element>(
-        _ elements: [Element], key: (Element) -> TokenText, indent: Int, member: (Element, Int, inout OutputBytes) -> Void
     ) {
         appendJSONObject(elements, writingKey: { $1.appendJSONString(key($0)) }, indent: indent, member: member)
     }

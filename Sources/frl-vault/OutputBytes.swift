@@ -40,6 +40,11 @@ struct OutputBytes {
         buffer.append(byte: byte)
     }
 
+    /// Text that needs no escape (checked by the caller), between quotes.
+    mutating func appendQuoted(_ plain: UnsafeBufferPointer<UInt8>) {
+        buffer.appendQuoted(UnsafeRawBufferPointer(plain))
+    }
+
     mutating func append(spaces count: Int) {
         let blanks: StaticString = "                                "
         var remaining = count
@@ -104,22 +109,47 @@ struct OutputBytes {
             base.deallocate()
         }
 
+        // The common case inline (room to spare: a copy and a count), the rest out of line:
+        // reports make several appends per token set.
+        @inline(__always)
         func append(_ bytes: UnsafeRawBufferPointer) {
             guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-            if bytes.count > capacity - count { makeRoom(for: bytes.count) }
+            guard bytes.count <= capacity - count else { return appendMakingRoom(bytes) }
+            (base + count).copyMemory(from: source, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        @inline(__always)
+        func append(byte: UInt8) {
+            if count == capacity { makeRoom(for: 1) }
+            base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+            count += 1
+        }
+
+        /// `bytes` between two quote marks, with one check for room.
+        @inline(__always)
+        func appendQuoted(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count + 2 <= capacity - count else {
+                append(byte: UInt8(ascii: "\""))
+                append(bytes)
+                append(byte: UInt8(ascii: "\""))
+                return
+            }
+            base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count, as: UInt8.self)
+            if let source = bytes.baseAddress { (base + count + 1).copyMemory(from: source, byteCount: bytes.count) }
+            base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count + 1 + bytes.count, as: UInt8.self)
+            count += bytes.count + 2
+        }
+
+        @inline(never)
+        private func appendMakingRoom(_ bytes: UnsafeRawBufferPointer) {
+            makeRoom(for: bytes.count)
             if let sink, bytes.count > capacity {
                 // Larger than the whole buffer (the buffer was just flushed): straight out.
                 Posix.writeAll(sink, bytes)
                 return
             }
-            (base + count).copyMemory(from: source, byteCount: bytes.count)
-            count += bytes.count
-        }
-
-        func append(byte: UInt8) {
-            if count == capacity { makeRoom(for: 1) }
-            base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-            count += 1
+            append(bytes)
         }
 
         func withContents<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
@@ -134,6 +164,7 @@ struct OutputBytes {
 
         /// Streaming: flush. Collecting: move to a buffer twice as large (or large enough),
         /// wiping the old one, so no stray copy of the output is left in freed memory.
+        @inline(never)
         private func makeRoom(for needed: Int) {
             if let sink {
                 flush(to: sink)

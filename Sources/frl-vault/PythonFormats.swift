@@ -12,77 +12,126 @@ enum PythonFormats {
 
     static func json(_ tokenSets: [TokenSetView], streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
-        var writer = TokenSetWriter(revealed: true, fieldsSorted: false)
-        output.appendJSONObject(tokenSets, key: \.resourceServer, indent: 0) { tokenSet, indent, output in
-            writer.write(tokenSet, indent: indent, to: &output)
-        }
+        var writer = TokenMapWriter(revealed: true, fieldsSorted: false)
+        writer.write(tokenSets, indent: 0, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         return output
     }
 
-    /// Writes token sets as JSON: the fields in globus-sdk's order, which is what Python's
-    /// json.dump preserves (`export`), or sorted as `JSONValue.object` sorts keys (`show --json`).
-    /// Unless `revealed`, the access and refresh tokens read `[redacted]` (a refresh token only
-    /// when there is one). Laid out as `appendJSONObject` lays out an object. The text between
-    /// the values (line breaks, indent, quoted names) is made once per indent and copied, since
-    /// writing it piece by piece for every set was most of an export's work.
-    struct TokenSetWriter {
+    /// Writes a namespace's token sets as a JSON object keyed by resource server, laid out as
+    /// `appendJSONObject` lays out an object; each set's fields in globus-sdk's order, which is
+    /// what Python's json.dump preserves (`export`), or sorted as `JSONValue.object` sorts keys
+    /// (`show --json`). Unless `revealed`, the access and refresh tokens read `[redacted]` (a
+    /// refresh token only when there is one). Everything between the values (line breaks,
+    /// indents, quoted field names, the braces between one set and the next) is made once per
+    /// indent and copied in one piece: writing it piece by piece for every set, through the
+    /// general object writer, was most of an export's work.
+    struct TokenMapWriter {
         let revealed: Bool
         private let fields: [Field]
-        private var indent: Int?
-        /// Before each field, then the object's end, one after the other.
-        private var separators: [UInt8] = []
-        private var separatorEnds: [Int] = []
+        private var layout: Layout?
+
+        /// The text around the values for one indent, all in one buffer.
+        private struct Layout {
+            let indent: Int
+            var text: [UInt8] = []
+            /// Where each piece lies in `text`: the object's opening (up to the first key), the
+            /// text after the key and before each field's value, what closes one set and leads
+            /// to the next key, and the object's end.
+            var opening = 0..<0
+            var beforeValue: [Range<Int>] = []
+            var between = 0..<0
+            var closing = 0..<0
+        }
 
         init(revealed: Bool, fieldsSorted: Bool) {
             self.revealed = revealed
             fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
         }
 
-        mutating func write(_ set: TokenSetView, indent: Int, to output: inout OutputBytes) {
-            if indent != self.indent { makeSeparators(indent: indent) }
-            separators.withUnsafeBufferPointer { separators in
-                var start = 0
-                for (index, field) in fields.enumerated() {
-                    let end = separatorEnds[index]
-                    output.append(bytesOf: UnsafeBufferPointer(rebasing: separators[start..<end]))
-                    start = end
-                    switch field {
-                    case .scope: output.appendJSONString(set.scope)
-                    case .accessToken:
-                        if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
-                    case .refreshToken:
-                        if let refresh = set.refreshToken {
-                            if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
-                        } else {
-                            output.append("null")
-                        }
-                    case .tokenType: output.appendJSONString(set.tokenType)
-                    case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
-                    case .resourceServer: output.appendJSONString(set.resourceServer)
-                    }
+        mutating func write(_ tokenSets: [TokenSetView], indent: Int, to output: inout OutputBytes) {
+            if tokenSets.isEmpty {
+                output.append("{}")
+                return
+            }
+            if layout?.indent != indent { layout = Self.layout(fields: fields, indent: indent) }
+            guard let layout else { return }
+            layout.text.withUnsafeBufferPointer { text in
+                func piece(_ range: Range<Int>) { output.append(bytesOf: UnsafeBufferPointer(rebasing: text[range])) }
+                piece(layout.opening)
+                var isFirst = true
+                tokenSets.forEachInPlace { set in
+                    if !isFirst { piece(layout.between) }
+                    isFirst = false
+                    writeSet(set, layout: layout, text: text, to: &output)
                 }
-                output.append(bytesOf: UnsafeBufferPointer(rebasing: separators[start...]))
+                piece(layout.closing)
             }
         }
 
-        private mutating func makeSeparators(indent: Int) {
-            var text = OutputBytes()
-            var ends: [Int] = []
-            for (index, field) in fields.enumerated() {
-                text.append(index == 0 ? "{\n" : ",\n")
-                text.append(spaces: indent + 2)
-                text.append(byte: UInt8(ascii: "\""))
-                text.append(field.name)
-                text.append("\": ")
-                ends.append(text.count)
+        private func writeSet(
+            _ set: UnsafePointer<TokenSetView>, layout: borrowing Layout, text: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes
+        ) {
+            output.appendJSONString(set.pointee.resourceServer)
+            for position in fields.indices {
+                output.append(bytesOf: UnsafeBufferPointer(rebasing: text[layout.beforeValue[position]]))
+                writeValue(fields[position], of: set, to: &output)
             }
-            text.append(byte: UInt8(ascii: "\n"))
-            text.append(spaces: indent)
-            text.append(byte: UInt8(ascii: "}"))
-            separators = Array(text.text.utf8)
-            separatorEnds = ends
-            self.indent = indent
+        }
+
+        private func writeValue(_ field: Field, of set: UnsafePointer<TokenSetView>, to output: inout OutputBytes) {
+            switch field {
+            case .scope: output.appendJSONString(set.pointee.scope)
+            case .accessToken:
+                if revealed { output.appendJSONString(set.pointee.accessToken) } else { output.append(redacted) }
+            case .refreshToken:
+                if let refresh = set.pointee.refreshToken {
+                    if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
+                } else {
+                    output.append("null")
+                }
+            case .tokenType: output.appendJSONString(set.pointee.tokenType)
+            case .expiresAtSeconds: output.append(decimal: set.pointee.expiresAtSeconds)
+            case .resourceServer: output.appendJSONString(set.pointee.resourceServer)
+            }
+        }
+
+        private static func layout(fields: [Field], indent: Int) -> Layout {
+            var layout = Layout(indent: indent)
+            var text = OutputBytes()
+            func mark(_ build: (inout OutputBytes) -> Void) -> Range<Int> {
+                let start = text.count
+                build(&text)
+                return start..<text.count
+            }
+            layout.opening = mark {
+                $0.append("{\n")
+                $0.append(spaces: indent + 2)
+            }
+            for (index, field) in fields.enumerated() {
+                layout.beforeValue.append(mark {
+                    $0.append(index == 0 ? ": {\n" : ",\n")
+                    $0.append(spaces: indent + 4)
+                    $0.append(byte: UInt8(ascii: "\""))
+                    $0.append(field.name)
+                    $0.append("\": ")
+                })
+            }
+            layout.between = mark {
+                $0.append(byte: UInt8(ascii: "\n"))
+                $0.append(spaces: indent + 2)
+                $0.append("},\n")
+                $0.append(spaces: indent + 2)
+            }
+            layout.closing = mark {
+                $0.append(byte: UInt8(ascii: "\n"))
+                $0.append(spaces: indent + 2)
+                $0.append("}\n")
+                $0.append(spaces: indent)
+                $0.append(byte: UInt8(ascii: "}"))
+            }
+            layout.text = Array(text.text.utf8)
+            return layout
         }
     }
 

@@ -33,14 +33,12 @@ struct Show: ParsableCommand {
     /// written without building the tree.
     private func jsonText(_ path: String, _ namespaces: [NamespaceView]) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
-        var writer = PythonFormats.TokenSetWriter(revealed: reveal, fieldsSorted: true)
+        var writer = PythonFormats.TokenMapWriter(revealed: reveal, fieldsSorted: true)
         output.appendJSONObject(["namespaces", "path", "revealed"], key: { $0 }, indent: 0) { key, indent, output in
             switch key {
             case "namespaces":
                 output.appendJSONObject(namespaces, key: \.name, indent: indent) { view, indent, output in
-                    output.appendJSONObject(view.tokenSets, key: \.resourceServer, indent: indent) { tokenSet, indent, output in
-                        writer.write(tokenSet, indent: indent, to: &output)
-                    }
+                    writer.write(view.tokenSets, indent: indent, to: &output)
                 }
             case "path": output.appendJSONString(path)
             default: output.append(reveal ? "true" : "false")

@@ -70,9 +70,7 @@ struct Status: ParsableCommand {
             output.append(": ")
             output.append(decimal: view.tokenSets.count)
             output.append(view.tokenSets.count == 1 ? " resource server\n" : " resource servers\n")
-            for tokenSet in view.tokenSets {
-                writeSummary(of: tokenSet, expiries: &expiries, to: &output)
-            }
+            view.tokenSets.forEachInPlace { writeSummary(of: $0, expiries: &expiries, to: &output) }
         }
         return output
     }
@@ -80,13 +78,15 @@ struct Status: ParsableCommand {
     /// One token set's rows, laid out as `TokenReport.table` would lay them out (indented 4,
     /// labels padded to "refresh" and two blanks), each label with its padding one literal:
     /// a thousand sets' worth of padding loops was a hot spot.
-    private func writeSummary(of set: TokenSetView, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes) {
+    private func writeSummary(
+        of set: UnsafePointer<TokenSetView>, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes
+    ) {
         output.append("  ")
-        TerminalText.write(set.resourceServer, to: &output)
+        TerminalText.write(set.pointee.resourceServer, to: &output)
         output.append("\n    scopes   ")
-        TokenReport.writeScopes(set.scope, to: &output)
+        TokenReport.writeScopes(set.pointee.scope, to: &output)
         output.append("\n    expires  ")
-        expiries.write(set.expiresAtSeconds, to: &output)
-        output.append(set.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")
+        expiries.write(set.pointee.expiresAtSeconds, to: &output)
+        output.append(set.pointee.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")
     }
 }
