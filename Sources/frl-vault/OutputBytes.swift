@@ -68,11 +68,24 @@ struct OutputBytes {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
         withUnsafeMutableBytes(of: &digits) { scratch in
             var start = scratch.count
-            repeat {
+            // Two digits a turn (an expiry has ten), from a table of the hundred pairs.
+            let pairs = Self.digitPairs.utf8Start
+            func putPair(_ pair: UInt) {
+                start -= 2
+                scratch[start] = pairs[Int(pair) * 2]
+                scratch[start + 1] = pairs[Int(pair) * 2 + 1]
+            }
+            while magnitude >= 100 {
+                let (rest, pair) = magnitude.quotientAndRemainder(dividingBy: 100)
+                putPair(pair)
+                magnitude = rest
+            }
+            if magnitude >= 10 {
+                putPair(magnitude)
+            } else {
                 start -= 1
-                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
+                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude)
+            }
             while scratch.count - start < minimumDigits, start > 0 {
                 start -= 1
                 scratch[start] = UInt8(ascii: "0")
@@ -80,6 +93,12 @@ struct OutputBytes {
             buffer.append(UnsafeRawBufferPointer(rebasing: scratch[start...]))
         }
     }
+
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
 
     /// How many bytes are held (not yet written out).
     var count: Int { buffer.withContents(\.count) }
