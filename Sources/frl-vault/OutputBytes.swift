@@ -228,8 +228,14 @@ enum WordTest {
     }
 
     static func mayHold(_ byte: UInt8, in word: UInt64) -> Bool {
+        marks(of: byte, in: word) != 0
+    }
+
+    /// The high bit of each byte of `word` that may be `byte`: every such byte is marked; a
+    /// byte above one may be marked too (the borrow of the subtraction runs upwards).
+    static func marks(of byte: UInt8, in word: UInt64) -> UInt64 {
         let matched = word ^ (ones &* UInt64(byte))
-        return (matched &- ones) & ~matched & highs != 0
+        return (matched &- ones) & ~matched & highs
     }
 
     /// Whether every byte passes `byte`, testing whole words with `word` first.
