@@ -155,20 +155,26 @@ enum CanonicalPlaintext {
         private mutating func integer() -> Int? {
             let negative = take("-")
             let start = index
+            // In locals, not through `self`: the loop then keeps them in registers.
+            var end = start
             var value = 0
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
-                let digit = Int(bytes[index] - UInt8(ascii: "0"))
+            while end < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
+                let digit = Int(bytes[end] &- UInt8(ascii: "0"))
                 let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
                 let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
                 guard !overflow1, !overflow2 else { return nil }
                 value = next
-                index += 1
+                end += 1
             }
-            let count = index - start
+            index = end
+            let count = end - start
             guard count > 0, count == 1 || bytes[start] != UInt8(ascii: "0"), !(negative && value == 0) else { return nil }
             return value
         }
 
+        // Always inlined: each literal is a constant, so the comparison unrolls to a few
+        // word compares instead of a call and a loop (eight of these per token set).
+        @inline(__always)
         private mutating func take(_ literal: StaticString) -> Bool {
             guard WordScan.spells(literal, in: bytes, at: index) else { return false }
             index += literal.utf8CodeUnitCount

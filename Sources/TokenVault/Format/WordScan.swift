@@ -41,7 +41,7 @@ enum WordScan {
     /// gone through byte by byte.
     @inline(__always)
     static func plainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> PlainRun {
-        var index = start
+        var index = skipPrintable(in: bytes, from: start)
         var bits: UInt64 = 0
         var deletes: UInt64 = 0
         while index + 8 <= bytes.count {
@@ -66,6 +66,32 @@ enum WordScan {
             index += 1
         }
         return PlainRun(end: index, bits: bits, deletes: deletes)
+    }
+
+    /// The first index from `start`, in steps of eight, whose word may hold a byte that is
+    /// not printable ASCII or is `"` or `\\` (or the last index with a whole word left): the
+    /// body of a token, passed with one combined test a word instead of the exact bookkeeping
+    /// above, which then takes over. The test may stop early at a word that is in fact plain
+    /// (a borrow or carry from a flagged byte), never late.
+    @inline(__always)
+    static func skipPrintable(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start >= 0 else { return start }
+        let spaces = ones &* 0x20
+        let quotes = ones &* 0x22
+        let backslashes = ones &* 0x5C
+        var offset = start
+        let lastWhole = bytes.count &- 8
+        while offset <= lastWhole {
+            let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let quoted = word ^ quotes
+            let escaped = word ^ backslashes
+            // Below 0x20; `"`; `\`; 0x80 or more, or DEL (0x7F + 1 sets the high bit).
+            let flagged = ((word &- spaces) & ~word) | ((quoted &- ones) & ~quoted)
+                | ((escaped &- ones) & ~escaped) | word | (word &+ ones)
+            if flagged & highs != 0 { break }
+            offset &+= 8
+        }
+        return offset
     }
 
     /// Whether the bytes at `index` spell `literal` (all of it, within `bytes`).
