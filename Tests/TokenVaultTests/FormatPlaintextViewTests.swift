@@ -134,6 +134,7 @@ struct FormatPlaintextViewTests {
             #expect(sets.map(\.accessToken.string) == values)
             #expect(sets.map(\.accessToken.isKnownPlainASCII) == [true, false, false])
             #expect(sets.allSatisfy { $0.resourceServer.isKnownPlainASCII && $0.scope.isKnownPlainASCII })
+            #expect(sets.allSatisfy { $0.tokenType.isKnownPlainASCII && $0.tokenType.string == "Bearer" })
         }
     }
 
