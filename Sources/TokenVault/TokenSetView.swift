@@ -6,22 +6,130 @@ public import Tokens
 /// `VaultTokenStorage.withNamespaceViews` call that lent it: it must not escape. Every set has
 /// passed exactly the validation `readTokens` applies.
 public struct TokenSetView {
-    public let resourceServer: TokenText
-    public let scope: TokenText
-    public let accessToken: TokenText
-    /// Nil when the set has none (absent, null or empty, as `TokenSet` normalises it).
-    public let refreshToken: TokenText?
+    @usableFromInline
+    let fields: Fields
     public let expiresAtSeconds: Int
 
-    /// "Bearer": the validation every set has passed allows nothing else, so it is not stored
-    /// (a fifth less memory for a thousand views, and a fifth fewer page faults).
+    /// Where the four strings are. A thousand views are made and read once per report, so
+    /// the usual case is kept to a few words (and a view is a third the size of four
+    /// `TokenText`s, with as many fewer pages to fault in).
+    @usableFromInline
+    enum Fields {
+        /// Every string lies unescaped in the lent plaintext (what the canonical read gives).
+        case inPlace(InPlace)
+        /// Anything else (a decoded escape, a set read the long way): a `TokenText` each.
+        case texts(Texts)
+    }
+
+    @usableFromInline
+    struct InPlace {
+        @usableFromInline
+        let base: UnsafePointer<UInt8>
+        @usableFromInline
+        let lease: PlaintextLease
+        /// Offset and length from `base` of the resource server, scope, access token and
+        /// refresh token (a plaintext is far below 4 GiB: see `SecureFile.defaultReadLimit`).
+        @usableFromInline
+        let spans: (Span, Span, Span, Span)
+        /// Bit i: field i is known plain ASCII; bit 4: there is a refresh token.
+        @usableFromInline
+        let flags: UInt8
+
+        /// Field `index` in the order of `spans`.
+        @inlinable
+        func text(_ index: Int) -> TokenText {
+            let span = switch index {
+            case 0: spans.0
+            case 1: spans.1
+            case 2: spans.2
+            default: spans.3
+            }
+            return TokenText(
+                borrowing: UnsafeBufferPointer(start: base + Int(span.offset), count: Int(span.count)), lease: lease,
+                isKnownPlainASCII: flags & (1 << UInt8(index)) != 0)
+        }
+    }
+
+    @usableFromInline
+    struct Span {
+        @usableFromInline
+        let offset: UInt32
+        @usableFromInline
+        let count: UInt32
+    }
+
+    @usableFromInline
+    final class Texts {
+        @usableFromInline
+        let resourceServer: TokenText
+        @usableFromInline
+        let scope: TokenText
+        @usableFromInline
+        let accessToken: TokenText
+        @usableFromInline
+        let refreshToken: TokenText?
+
+        init(resourceServer: TokenText, scope: TokenText, accessToken: TokenText, refreshToken: TokenText?) {
+            self.resourceServer = resourceServer
+            self.scope = scope
+            self.accessToken = accessToken
+            self.refreshToken = refreshToken
+        }
+    }
+
+    // Inlinable, like `TokenText.withUTF8`: reports read every field of every set, and a
+    // call across modules copied the whole view each time.
+    @inlinable public var resourceServer: TokenText {
+        switch fields {
+        case .inPlace(let place): place.text(0)
+        case .texts(let texts): texts.resourceServer
+        }
+    }
+
+    @inlinable public var scope: TokenText {
+        switch fields {
+        case .inPlace(let place): place.text(1)
+        case .texts(let texts): texts.scope
+        }
+    }
+
+    @inlinable public var accessToken: TokenText {
+        switch fields {
+        case .inPlace(let place): place.text(2)
+        case .texts(let texts): texts.accessToken
+        }
+    }
+
+    /// Nil when the set has none (absent, null or empty, as `TokenSet` normalises it).
+    @inlinable public var refreshToken: TokenText? {
+        switch fields {
+        case .inPlace(let place): place.flags & 0x10 != 0 ? place.text(3) : nil
+        case .texts(let texts): texts.refreshToken
+        }
+    }
+
+    /// "Bearer": the validation every set has passed allows nothing else, so it is not stored.
     public var tokenType: TokenText { TokenText(knownPlainASCII: "Bearer") }
 
+    /// A set whose strings all lie in the plaintext at `base`, as `PlainText` spans of it;
+    /// nil spans are absent (a missing refresh token). `known` says which are plain ASCII.
+    init(in base: UnsafePointer<UInt8>, lease: PlaintextLease, resourceServer: Span, scope: Span, accessToken: Span,
+         refreshToken: Span?, knownPlainASCII known: (Bool, Bool, Bool, Bool), expiresAtSeconds: Int) {
+        var flags: UInt8 = 0
+        if known.0 { flags |= 1 }
+        if known.1 { flags |= 2 }
+        if known.2 { flags |= 4 }
+        if known.3 { flags |= 8 }
+        let refresh = refreshToken ?? Span(offset: 0, count: 0)
+        if refresh.count > 0 { flags |= 0x10 }
+        fields = .inPlace(InPlace(base: base, lease: lease, spans: (resourceServer, scope, accessToken, refresh), flags: flags))
+        self.expiresAtSeconds = expiresAtSeconds
+    }
+
     init(resourceServer: TokenText, scope: TokenText, accessToken: TokenText, refreshToken: TokenText?, expiresAtSeconds: Int) {
-        self.resourceServer = resourceServer
-        self.scope = scope
-        self.accessToken = accessToken
-        self.refreshToken = refreshToken.flatMap { $0.isEmpty ? nil : $0 }
+        fields = .texts(Texts(
+            resourceServer: resourceServer, scope: scope, accessToken: accessToken,
+            refreshToken: refreshToken.flatMap { $0.isEmpty ? nil : $0 }))
         self.expiresAtSeconds = expiresAtSeconds
     }
 
@@ -58,6 +166,7 @@ public struct TokenText {
     public let isKnownPlainASCII: Bool
 
     /// Bytes already checked to be valid UTF-8 without control characters.
+    @usableFromInline
     init(borrowing bytes: UnsafeBufferPointer<UInt8>, lease: PlaintextLease, isKnownPlainASCII: Bool = false) {
         storage = .borrowed(bytes, lease)
         self.isKnownPlainASCII = isKnownPlainASCII

@@ -40,15 +40,22 @@ enum CanonicalPlaintext {
         // would each hold room for the whole vault.
         var current: [TokenSetView] = []
         current.reserveCapacity(content.count / 100 + 1)
+        guard let start = content.baseAddress else { return nil }
+        let base = start.assumingMemoryBound(to: UInt8.self)
         let read = scanner.document(
             onSet: { server, set in
-                func text(_ plain: PlainText) -> TokenText {
-                    TokenText(borrowing: plain.bytes.bindMemory(to: UInt8.self), lease: lease, isKnownPlainASCII: plain.isPrintableASCII)
+                func span(_ plain: PlainText) -> TokenSetView.Span {
+                    // Within the content, which is far below 4 GiB (the read limit).
+                    TokenSetView.Span(offset: UInt32(plain.bytes.baseAddress.map { $0 - start } ?? 0), count: UInt32(plain.bytes.count))
                 }
                 current.append(
                     TokenSetView(
-                        resourceServer: text(server), scope: text(set.scope), accessToken: text(set.accessToken),
-                        refreshToken: set.refreshToken.map(text), expiresAtSeconds: set.expiresAtSeconds))
+                        in: base, lease: lease, resourceServer: span(server), scope: span(set.scope), accessToken: span(set.accessToken),
+                        refreshToken: set.refreshToken.map(span),
+                        knownPlainASCII: (
+                            server.isPrintableASCII, set.scope.isPrintableASCII, set.accessToken.isPrintableASCII,
+                            set.refreshToken?.isPrintableASCII ?? false),
+                        expiresAtSeconds: set.expiresAtSeconds))
             },
             onNamespace: { name, _ in
                 namespaces.append(NamespaceView(name: name, tokenSets: current))
