@@ -123,7 +123,6 @@ extension OutputBytes {
         }
     }
 
-
     /// An object of one member per element, named by `key` and written by `member` (given the
     /// element and the member's indent), laid out as `JSONValue.orderedObject`.
     mutating func appendJSONObject<Element>(
