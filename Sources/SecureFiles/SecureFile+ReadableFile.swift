@@ -42,18 +42,12 @@ public final class ReadableFile {
 
     /// Reads from the current position into `buffer` until it is full or the file ends, and
     /// returns how many bytes were read; `readAll`'s refusals of what is not a regular file.
-    /// For callers that keep the bytes in memory of their own (a vault read into secure memory).
+    /// For callers that keep the bytes in memory of their own (a vault, a keyfile or a
+    /// passphrase file read into secure memory).
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
         if status.isDirectory { throw .isDirectory(path: path) }
         guard status.isRegularFile else { throw .notRegularFile(path: path) }
         return try SystemCall.readFully(descriptor, into: buffer, path: path)
-    }
-
-    /// Lends the whole file to `body`, then zeroes the scratch buffer (for keyfiles).
-    public func withContents<R>(limit: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        var bytes = try readAll(limit: limit)
-        defer { SecureFile.wipe(&bytes) }
-        return try bytes.withUnsafeBytes { try body($0) }
     }
 }
 

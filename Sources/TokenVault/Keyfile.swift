@@ -30,13 +30,18 @@ public enum Keyfile {
         guard let file = opened else { throw .missingKeyfile(path: path) }
         try PermissionPolicy.checkKeyfile(file.status, path: path)
         do {
-            return try file.withContents(limit: readLimit) { raw in
-                try KeyfileFormat.parse(raw, path: path)
-            }
+            // The text is the key in hex, so it is read straight into secure memory. One byte
+            // more than the limit shows a file too large to be a keyfile.
+            let text = try SecureBytes(uninitializedCount: readLimit + 1)
+            let count = try text.withUnsafeMutableBytes { (buffer) throws(FileError) in try file.read(into: buffer) }
+            guard count <= readLimit else { throw FileError.tooLarge(path: path, limit: readLimit) }
+            return try text.withUnsafeBytes { raw in try KeyfileFormat.parse(UnsafeRawBufferPointer(rebasing: raw[..<count]), path: path) }
         } catch let error as VaultError {
             throw error
         } catch let error as FileError {
             throw VaultError(error, role: .keyfile)
+        } catch let error as CryptoError {
+            throw VaultError(error, path: path)
         } catch {
             throw .invalidKeyfile(path: path, reason: "unreadable")
         }

@@ -44,20 +44,20 @@ enum KeyReading {
     }
 
     /// A passphrase file is held to the keyfile's rules, checked on the very file opened: a
-    /// regular file (a pipe's bytes would arrive into a growing, unwiped buffer; pipes take
-    /// the `--passphrase-fd` route), owned by us or root, and neither readable nor writable by
-    /// anyone else. Its size is known before the read, so the one scratch buffer is wiped after.
+    /// regular file (pipes take the `--passphrase-fd` route), owned by us or root, and neither
+    /// readable nor writable by anyone else. It is read straight into secure memory; one byte
+    /// more than the limit shows a file too large to be a passphrase file.
     private static func firstLine(ofFile path: String) throws -> SecureBytes {
         guard let file = try SecureFile.openForReading(path) else { throw FileError.notFound(path: path) }
         try PassphraseFilePolicy.check(file.status, path: path)
-        return try file.withContents(limit: passphraseFileLimit) { contents in
-            let end = contents.firstIndex(of: UInt8(ascii: "\n")) ?? contents.count
-            guard end <= TerminalPrompt.passphraseLimit else {
-                throw CLIError.passphraseTooLong(source: path, limit: TerminalPrompt.passphraseLimit)
-            }
-            let line = try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: contents[0..<end]))
-            return try Posix.firstLine(of: line, length: end, source: path)
+        let contents = try SecureBytes(uninitializedCount: passphraseFileLimit + 1)
+        let count = try contents.withUnsafeMutableBytes { (buffer) throws(FileError) in try file.read(into: buffer) }
+        guard count <= passphraseFileLimit else { throw FileError.tooLarge(path: path, limit: passphraseFileLimit) }
+        let end = contents.withUnsafeBytes { bytes in bytes[..<count].firstIndex(of: UInt8(ascii: "\n")) ?? count }
+        guard end <= TerminalPrompt.passphraseLimit else {
+            throw CLIError.passphraseTooLong(source: path, limit: TerminalPrompt.passphraseLimit)
         }
+        return try Posix.firstLine(of: contents, length: end, source: path)
     }
 
     private static func prompt(for purpose: Purpose) throws -> Passphrase {

@@ -34,4 +34,21 @@ import Testing
         expectFailure(box.run(["init", "--vault", box.path("new.vault"), "--passphrase-file", box.path("shared"), "--kdf", "interactive"]), 78)
         #expect(!box.exists("new.vault"))
     }
+
+    /// The file is read into a secure buffer one byte larger than the limit: a file of exactly
+    /// the limit opens, one byte more is refused, and so is a first line over the passphrase limit.
+    @Test func aPassphraseFileIsReadUpToItsLimit() {
+        let box = Sandbox()
+        box.makePassphraseVault()
+        let firstLine = Fixtures.passphrase + "\n"
+        let limit = 64 << 10
+        box.write(firstLine + String(repeating: "x", count: limit - firstLine.utf8.count - 1) + "\n", to: "at-limit")
+        expectSuccess(box.run(["verify", "--vault", box.vault, "--passphrase-file", box.path("at-limit")]))
+        box.write(firstLine + String(repeating: "x", count: limit - firstLine.utf8.count) + "\n", to: "over-limit")
+        expectFailure(box.run(["verify", "--vault", box.vault, "--passphrase-file", box.path("over-limit")]), 65,
+                      mentioning: [box.path("over-limit"), "larger than the 65536-byte limit"])
+        box.write(String(repeating: "y", count: 4097) + "\n", to: "long-line")
+        expectFailure(box.run(["verify", "--vault", box.vault, "--passphrase-file", box.path("long-line")]), 65,
+                      mentioning: ["longer than 4096 bytes"])
+    }
 }
