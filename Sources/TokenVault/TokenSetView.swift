@@ -17,7 +17,8 @@ public struct TokenSetView {
     enum Fields {
         /// Every string lies unescaped in the lent plaintext (what the canonical read gives).
         case inPlace(InPlace)
-        /// Anything else (a decoded escape, a set read the long way): a `TokenText` each.
+        /// Anything else (a decoded escape, a set read the long way, a cached document): a
+        /// `TokenText` each, in one allocation per set.
         case texts(Texts)
     }
 
@@ -28,7 +29,7 @@ public struct TokenSetView {
         @usableFromInline
         let lease: PlaintextLease
         /// Offset and length from `base` of the resource server, scope, access token and
-        /// refresh token (a plaintext is far below 4 GiB: see `SecureFile.defaultReadLimit`).
+        /// refresh token (the canonical read gives larger contents to the general parser).
         @usableFromInline
         let spans: (Span, Span, Span, Span)
         /// Bit i: field i is known plain ASCII; bit 4: there is a refresh token.

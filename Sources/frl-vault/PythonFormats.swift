@@ -54,8 +54,8 @@ enum PythonFormats {
                 output.append("{}")
                 return
             }
-            if layout?.indent != indent { layout = Self.layout(fields: fields, indent: indent) }
-            guard let layout else { return }
+            let layout = self.layout.flatMap { $0.indent == indent ? $0 : nil } ?? Self.layout(fields: fields, indent: indent)
+            self.layout = layout
             layout.text.withUnsafeBufferPointer { text in
                 func piece(_ range: Range<Int>) { output.append(bytesOf: UnsafeBufferPointer(rebasing: text[range])) }
                 piece(layout.opening)
@@ -63,19 +63,13 @@ enum PythonFormats {
                 tokenSets.forEachInPlace { set in
                     if !isFirst { piece(layout.between) }
                     isFirst = false
-                    writeSet(set, layout: layout, text: text, to: &output)
+                    output.appendJSONString(set.pointee.resourceServer)
+                    for position in fields.indices {
+                        piece(layout.beforeValue[position])
+                        writeValue(fields[position], of: set, to: &output)
+                    }
                 }
                 piece(layout.closing)
-            }
-        }
-
-        private func writeSet(
-            _ set: UnsafePointer<TokenSetView>, layout: borrowing Layout, text: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes
-        ) {
-            output.appendJSONString(set.pointee.resourceServer)
-            for position in fields.indices {
-                output.append(bytesOf: UnsafeBufferPointer(rebasing: text[layout.beforeValue[position]]))
-                writeValue(fields[position], of: set, to: &output)
             }
         }
 

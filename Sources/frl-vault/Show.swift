@@ -58,36 +58,34 @@ struct Show: ParsableCommand {
             output.append("namespace ")
             TerminalText.write(view.name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            for tokenSet in view.tokenSets {
-                writeTokenSet(tokenSet, now, to: &output)
-            }
+            view.tokenSets.forEachInPlace { writeTokenSet($0, now, to: &output) }
         }
         return output
     }
 
     /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeTokenSet(_ set: TokenSetView, _ now: Int, to output: inout OutputBytes) {
+    private func writeTokenSet(_ set: UnsafePointer<TokenSetView>, _ now: Int, to output: inout OutputBytes) {
         let width = "refresh_token".utf8.count
         output.append("  ")
-        TerminalText.write(set.resourceServer, to: &output)
+        TerminalText.write(set.pointee.resourceServer, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("scope", width: width, indent: 4, to: &output)
-        TerminalText.write(set.scope, to: &output)
+        TerminalText.write(set.pointee.scope, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("access_token", width: width, indent: 4, to: &output)
-        if reveal { TerminalText.write(set.accessToken, to: &output) } else { output.append(Self.redacted) }
+        if reveal { TerminalText.write(set.pointee.accessToken, to: &output) } else { output.append(Self.redacted) }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("refresh_token", width: width, indent: 4, to: &output)
-        if let refresh = set.refreshToken {
+        if let refresh = set.pointee.refreshToken {
             if reveal { TerminalText.write(refresh, to: &output) } else { output.append(Self.redacted) }
         } else {
             output.append("(none)")
         }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("token_type", width: width, indent: 4, to: &output)
-        TerminalText.write(set.tokenType, to: &output)
+        TerminalText.write(set.pointee.tokenType, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
-        TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)
+        TokenReport.writeExpiry(set.pointee.expiresAtSeconds, now: now, to: &output)
     }
 }

@@ -38,14 +38,16 @@ enum CanonicalPlaintext {
         // grows: untouched capacity costs address space, not memory. Only for the first
         // namespace (nearly always the only one): reserved for each, thousands of namespaces
         // would each hold room for the whole vault.
+        // Views keep 32-bit offsets into the content; a larger one (past the 64 MiB read limit
+        // anyway) goes to the general parser.
+        guard let start = content.baseAddress, content.count <= Int(UInt32.max) else { return nil }
+        // The secure buffer holds bytes and is only ever read as bytes.
+        let base = start.assumingMemoryBound(to: UInt8.self)
         var current: [TokenSetView] = []
         current.reserveCapacity(content.count / 100 + 1)
-        guard let start = content.baseAddress else { return nil }
-        let base = start.assumingMemoryBound(to: UInt8.self)
         let read = scanner.document(
             onSet: { server, set in
                 func span(_ plain: PlainText) -> TokenSetView.Span {
-                    // Within the content, which is far below 4 GiB (the read limit).
                     TokenSetView.Span(offset: UInt32(plain.bytes.baseAddress.map { $0 - start } ?? 0), count: UInt32(plain.bytes.count))
                 }
                 current.append(

@@ -68,11 +68,11 @@ enum WordScan {
         return PlainRun(end: index, bits: bits, deletes: deletes)
     }
 
-    /// The first index from `start`, in steps of eight, whose word may hold a byte that is
-    /// not printable ASCII or is `"` or `\\` (or the last index with a whole word left): the
-    /// body of a token, passed with one combined test a word instead of the exact bookkeeping
-    /// above, which then takes over. The test may stop early at a word that is in fact plain
-    /// (a borrow or carry from a flagged byte), never late.
+    /// The first index from `start`, in steps of eight, whose word holds a byte that is not
+    /// printable ASCII or is `"` or `\\`, or the first with no whole word left: the body of a
+    /// token, passed with one combined test a word instead of the exact bookkeeping above,
+    /// which then takes over. The test is exact for each word (a borrow or carry starts only
+    /// at a flagged byte of the same word).
     @inline(__always)
     static func skipPrintable(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         guard let base = bytes.baseAddress, start >= 0 else { return start }
