@@ -32,4 +32,25 @@ import Testing
         #expect(sets["future.example.org"]?["expires_at"] as? String == "292277026596-12-04T15:30:07Z")
         expectSuccess(box.run(["verify", "--vault", box.vault, "--keyfile", key]))
     }
+
+    /// The JSON writers print numbers two digits at a time: every length, both signs and the
+    /// ends of the range come out as Swift (and Python) print them.
+    @Test func exportAndShowPrintEveryExpiryExactly() throws {
+        let values = [0, 9, 10, 99, 100, 101, 999, 1000, 1001, 4_102_444_800, 999_999_999_999_999_999,
+                      1_000_000_000_000_000_000, -1, -9, -10, -99, -100, -101, -4_102_444_800, Int.min, Int.max]
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        let sets = values.enumerated().map { index, value in
+            Fixtures.tokenSet("rs\(index).example.org", scope: "s", expiresAt: value)
+        }
+        box.write("{" + sets.joined(separator: ",\n") + "}", to: "expiries.json")
+        expectSuccess(box.run(["import", box.path("expiries.json"), "--vault", box.vault, "--keyfile", key]))
+        for verb in [["export"], ["show", "--json"]] {
+            let json = box.run(verb + ["--vault", box.vault, "--keyfile", key])
+            expectSuccess(json)
+            for value in values {
+                #expect(json.stdout.contains("\"expires_at_seconds\": \(value),\n"), "\(verb): \(value)")
+            }
+        }
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
 import SecureFiles
 @testable import TokenVault
@@ -196,6 +199,29 @@ struct NamespaceViewStorageTests {
             #expect(views.first?.tokenSets.first?.accessToken.isExpired == false)
             #expect(kept?.accessToken.isExpired == true)
         }
+    }
+
+    @Test("reading a view kept past the call stops the program, in place or read the long way")
+    func readingAnExpiredViewTraps() async {
+        // The lease check's trap (SIGILL from the precondition), not a fault from reading the
+        // released buffer (SIGSEGV), which would also end the child.
+        await #expect(processExitsWith: .signal(SIGILL)) { Self.readAViewPastItsCall(escaped: false) }
+        await #expect(processExitsWith: .signal(SIGILL)) { Self.readAViewPastItsCall(escaped: true) }
+    }
+
+    /// In a child process: a fresh vault, a view kept past `withNamespaceViews`, then its scope
+    /// read. The canonical read lends in-place views; an escaped token sends the set the long
+    /// way, where the unescaped scope is still lent from the plaintext (the decoded token is a
+    /// String of its own).
+    private static func readAViewPastItsCall(escaped: Bool) {
+        guard let place = try? VaultPlace() else { return }
+        let server = "rs.example.org"
+        let token = escaped ? "AT\"quoted\"" : "AT-plain"
+        let map: TokenMap = [server: TokenSet(scope: "s", accessToken: token, refreshToken: "RT", expiresAtSeconds: 1, resourceServer: server)]
+        guard (try? place.storage().writeTokens(map)) != nil else { return }
+        var kept: TokenSetView?
+        _ = try? place.storage().withNamespaceViews { views in kept = views.first?.tokenSets.first }
+        _ = kept?.scope.string
     }
 
     @Test("leases active at once are independent, and ending one twice ends nothing else")
