@@ -41,8 +41,8 @@ enum CanonicalPlaintext {
         // Views keep 32-bit offsets into the content; a larger one (past the 64 MiB read limit
         // anyway) goes to the general parser.
         guard let start = content.baseAddress, content.count <= Int(UInt32.max) else { return nil }
-        // The secure buffer holds bytes and is only ever read as bytes.
-        let base = start.assumingMemoryBound(to: UInt8.self)
+        // Bound once for all the views (as each string's bytes were bound before).
+        let base = start.bindMemory(to: UInt8.self, capacity: content.count)
         var current: [TokenSetView] = []
         current.reserveCapacity(content.count / 100 + 1)
         let read = scanner.document(
