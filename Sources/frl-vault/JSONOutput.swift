@@ -128,18 +128,11 @@ extension OutputBytes {
     mutating func appendJSONObject<Element>(
         _ elements: [Element], key: (Element) -> String, indent: Int, member: (Element, Int, inout OutputBytes) -> Void
     ) {
-        appendJSONObject(elements, writingKey: { $1.appendJSONString(key($0)) }, indent: indent, member: member)
-    }
-
-    private mutating func appendJSONObject<Element>(
-        _ elements: [Element], writingKey: (Element, inout OutputBytes) -> Void, indent: Int,
-        member: (Element, Int, inout OutputBytes) -> Void
-    ) {
         if elements.isEmpty { append("{}"); return }
         append("{\n")
         for (index, element) in elements.enumerated() {
             append(spaces: indent + 2)
-            writingKey(element, &self)
+            appendJSONString(key(element))
             append(": ")
             member(element, indent + 2, &self)
             append(index == elements.count - 1 ? "\n" : ",\n")

@@ -33,16 +33,16 @@ enum CanonicalPlaintext {
         // The canonical form lists namespaces in strictly ascending ASCII, which is code point
         // order: kept as read, they need neither a dictionary nor a sort.
         var namespaces: [NamespaceView] = []
-        // Room for as many sets as the content could hold (the shortest canonical set takes
-        // over 100 bytes), so a large namespace is not copied from one array to the next as it
-        // grows: untouched capacity costs address space, not memory. Only for the first
-        // namespace (nearly always the only one): reserved for each, thousands of namespaces
-        // would each hold room for the whole vault.
         // Views keep 32-bit offsets into the content; a larger one (past the 64 MiB read limit
         // anyway) goes to the general parser.
         guard let start = content.baseAddress, content.count <= Int(UInt32.max) else { return nil }
         // Bound once for all the views (as each string's bytes were bound before).
         let base = start.bindMemory(to: UInt8.self, capacity: content.count)
+        // Room for as many sets as the content could hold (the shortest canonical set takes
+        // over 100 bytes), so a large namespace is not copied from one array to the next as it
+        // grows: untouched capacity costs address space, not memory. Only for the first
+        // namespace (nearly always the only one): reserved for each, thousands of namespaces
+        // would each hold room for the whole vault.
         var current: [TokenSetView] = []
         current.reserveCapacity(content.count / 100 + 1)
         let read = scanner.document(
@@ -181,13 +181,9 @@ enum CanonicalPlaintext {
             return value
         }
 
-        // Always inlined: each literal is a constant, so the comparison unrolls to a few
-        // word compares instead of a call and a loop (eight of these per token set).
         @inline(__always)
         private mutating func take(_ literal: StaticString) -> Bool {
-            guard WordScan.spells(literal, in: bytes, at: index) else { return false }
-            index += literal.utf8CodeUnitCount
-            return true
+            WordScan.skip(literal, in: bytes, at: &index)
         }
 
         private static func precedes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {

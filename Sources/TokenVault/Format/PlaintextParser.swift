@@ -408,9 +408,7 @@ struct PlaintextParser: ~Copyable {
 
     /// Reads past `literal` if the bytes at the position spell it; else stays put.
     private mutating func skipLiteral(_ literal: StaticString) -> Bool {
-        guard WordScan.spells(literal, in: bytes, at: index) else { return false }
-        index += literal.utf8CodeUnitCount
-        return true
+        WordScan.skip(literal, in: bytes, at: &index)
     }
 
     private func string(_ parsed: ParsedString) -> String {

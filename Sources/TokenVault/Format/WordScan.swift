@@ -94,6 +94,16 @@ enum WordScan {
         return offset
     }
 
+    /// Moves `index` past `literal` if the bytes there spell it; else leaves it. Always
+    /// inlined: each literal is a constant, so the comparison unrolls to a few word compares
+    /// instead of a call and a loop (the parsers make eight of these per token set).
+    @inline(__always)
+    static func skip(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, at index: inout Int) -> Bool {
+        guard spells(literal, in: bytes, at: index) else { return false }
+        index += literal.utf8CodeUnitCount
+        return true
+    }
+
     /// Whether the bytes at `index` spell `literal` (all of it, within `bytes`).
     @inline(__always)
     static func spells(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
