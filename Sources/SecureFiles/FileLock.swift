@@ -29,16 +29,17 @@ public final class FileLock: Sendable {
     /// shared sticky directory such as /tmp another user could otherwise create the name first
     /// and hold its lock forever, or make it a FIFO. Such a file is refused (`untrustedFile`)
     /// rather than waited on.
-    public static func acquire(_ lockPath: String, timeoutSeconds: Double) throws(FileError) -> FileLock {
+    public static func acquire(_ lock: FileLocation, timeoutSeconds: Double) throws(FileError) -> FileLock {
+        let lockPath = lock.path
         // O_NONBLOCK: a FIFO at the name must not hang the open; it changes nothing for files.
         let fd: Int32
         do {
-            fd = try SystemCall.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode: 0o600)
+            fd = try lock.open(O_RDWR | O_CREAT | O_NONBLOCK, mode: 0o600)
         } catch {
             // A directory, a symbolic link or a socket: say so, as for the other kinds of non-file.
             switch error {
             case .isDirectory, .system(_, _, ELOOP), .system(_, _, ENXIO):
-                if let planted = try SecureFile.status(of: lockPath, followingSymlinks: false) {
+                if let planted = try lock.status() {
                     try checkTrusted(planted, path: lockPath)
                 }
             default:
@@ -103,6 +104,11 @@ public final class FileLock: Sendable {
                 reason: "the lock file can be opened by other users (mode \(String(repeating: "0", count: max(0, 4 - digits.count)) + digits))",
                 fix: "chmod 600 \(quotedPath)")
         }
+    }
+
+    /// `acquire` on the lock file at `lockPath`, whose last component is never followed.
+    public static func acquire(_ lockPath: String, timeoutSeconds: Double) throws(FileError) -> FileLock {
+        try acquire(try SecureFile.locate(lockPath, followingFinalLink: false), timeoutSeconds: timeoutSeconds)
     }
 
     /// Releases the lock; calling it again does nothing.

@@ -12,6 +12,7 @@ public struct FileStatus: Sendable, Equatable {
     public var isSymbolicLink: Bool
     public var size: Int
     public var inode: UInt64
+    public var device: UInt64
     public var linkCount: Int
 
     init(_ info: stat) {
@@ -23,6 +24,7 @@ public struct FileStatus: Sendable, Equatable {
         isSymbolicLink = kind == UInt32(S_IFLNK)
         size = Int(info.st_size)
         inode = UInt64(info.st_ino)
+        device = UInt64(info.st_dev)
         linkCount = Int(info.st_nlink)
     }
 

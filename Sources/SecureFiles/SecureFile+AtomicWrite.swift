@@ -3,46 +3,57 @@ import Glibc
 #endif
 
 extension SecureFile {
-    /// Replaces `path` with `bytes` so that a reader, or a crash at any instant, sees either the
-    /// old file or the new one, never a mix.
+    /// Replaces the file at `location` with `bytes` so that a reader, or a crash at any instant,
+    /// sees either the old file or the new one, never a mix.
     ///
     /// The temp file is born private (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600) in the same
     /// directory, so the rename cannot cross file systems and no other user ever sees the bytes
     /// through a looser mode. `mode` wins; else an existing file keeps its mode; else 0600. The
     /// mode is set with fchmod on our own descriptor, so the umask cannot loosen it.
-    /// A symbolic link at `path` is followed: its target is replaced and the link survives.
-    public static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String, mode: UInt32? = nil) throws(FileError) {
-        let target = try resolvingSymlink(path)
-        let existing = try status(of: target)
-        if existing?.isDirectory == true { throw .isDirectory(path: path) }
-        let finalMode = mode ?? existing?.mode ?? 0o600
-        let parts = PathParts(target)
-        let temp = try writeTempFile(bytes, besides: parts, mode: finalMode, reportingAs: path)
-        guard rename(temp, target) == 0 else {
-            let failure = SystemCall.error("rename", path: path)
-            unlink(temp)
+    public static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to location: FileLocation, mode: UInt32? = nil) throws(FileError) {
+        let existing = try location.status()
+        if existing?.isDirectory == true { throw .isDirectory(path: location.path) }
+        let finalMode = mode ?? existing.flatMap { $0.isRegularFile ? $0.mode : nil } ?? 0o600
+        let temp = try writeTempFile(bytes, besides: location, mode: finalMode)
+        guard renameat(location.directory.descriptor, temp.name, location.directory.descriptor, location.name) == 0 else {
+            let failure = SystemCall.error("rename", path: location.path)
+            unlinkat(location.directory.descriptor, temp.name, 0)
             throw failure
         }
-        try SystemCall.fsyncDirectory(parts.directory)
+        try location.directory.sync()
+    }
+
+    /// `writeAtomically` at `path`, resolved by `locate`: a symbolic link of ours at `path` is
+    /// followed (its target is replaced and the link survives); another user's is refused.
+    public static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String, mode: UInt32? = nil) throws(FileError) {
+        try writeAtomically(bytes, to: try locate(path), mode: mode)
     }
 
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32? = nil) throws(FileError) {
+        try writeAtomically(bytes, to: try locate(path), mode: mode)
+    }
+
+    public static func writeAtomically(_ bytes: [UInt8], to location: FileLocation, mode: UInt32? = nil) throws(FileError) {
         try bytes.withUnsafeBytes { raw in
-            Result { () throws(FileError) in try writeAtomically(raw, to: path, mode: mode) }
+            Result { () throws(FileError) in try writeAtomically(raw, to: location, mode: mode) }
         }.get()
     }
 
-    /// Writes a new file at `path` and refuses, with `.alreadyExists`, if anything is there
-    /// already. link(2) publishes the complete file in one step and fails if the name is taken,
-    /// so neither a partial file nor a replaced one can result.
-    public static func createExclusively(_ bytes: UnsafeRawBufferPointer, at path: String, mode: UInt32 = 0o600) throws(FileError) {
-        let parts = PathParts(path)
-        let temp = try writeTempFile(bytes, besides: parts, mode: mode, reportingAs: path)
-        defer { unlink(temp) }
-        guard link(temp, path) == 0 else {
-            throw SystemCall.error("link", path: path)
+    /// Writes a new file at `location` and refuses, with `.alreadyExists`, if anything is there
+    /// already. linkat(2) publishes the complete file in one step and fails if the name is
+    /// taken, so neither a partial file nor a replaced one can result.
+    public static func createExclusively(_ bytes: UnsafeRawBufferPointer, at location: FileLocation, mode: UInt32 = 0o600) throws(FileError) {
+        let directory = location.directory.descriptor
+        let temp = try writeTempFile(bytes, besides: location, mode: mode)
+        defer { unlinkat(directory, temp.name, 0) }
+        guard linkat(directory, temp.name, directory, location.name, 0) == 0 else {
+            throw SystemCall.error("link", path: location.path)
         }
-        try SystemCall.fsyncDirectory(parts.directory)
+        try location.directory.sync()
+    }
+
+    public static func createExclusively(_ bytes: UnsafeRawBufferPointer, at path: String, mode: UInt32 = 0o600) throws(FileError) {
+        try createExclusively(bytes, at: try locate(path, followingFinalLink: false), mode: mode)
     }
 
     public static func createExclusively(_ bytes: [UInt8], at path: String, mode: UInt32 = 0o600) throws(FileError) {
@@ -51,65 +62,56 @@ extension SecureFile {
         }.get()
     }
 
-    /// Removes `path` and makes the removal durable. Nothing there is not an error.
-    public static func remove(_ path: String) throws(FileError) {
-        guard unlink(path) == 0 else {
-            if errno == ENOENT { return }
-            throw SystemCall.error("unlink", path: path)
-        }
-        try SystemCall.fsyncDirectory(PathParts(path).directory)
+    /// Removes the name at `location` and makes the removal durable. Nothing there is not an
+    /// error. A symbolic link there is removed, never followed.
+    public static func remove(_ location: FileLocation) throws(FileError) {
+        try location.unlink()
     }
 
-    /// Writes and fsyncs a private temp file next to the destination; returns its path.
+    /// `remove` at `path`; only the last component's own entry is removed.
+    public static func remove(_ path: String) throws(FileError) {
+        let location: FileLocation
+        do { location = try locate(path, followingFinalLink: false) } catch .notFound { return }
+        try location.unlink()
+    }
+
+    /// Writes and fsyncs a private temp file next to the destination; returns its location.
     private static func writeTempFile(
-        _ bytes: UnsafeRawBufferPointer, besides parts: PathParts, mode: UInt32, reportingAs path: String
-    ) throws(FileError) -> String {
+        _ bytes: UnsafeRawBufferPointer, besides location: FileLocation, mode: UInt32
+    ) throws(FileError) -> FileLocation {
         var fd: Int32 = -1
-        var temp = ""
+        var temp = location
         for _ in 0..<8 {
-            temp = parts.directory + "/" + TempName.prefix(for: parts.name) + randomSuffix()
+            temp = location.sibling(named: TempName.prefix(for: location.name) + randomSuffix())
             do {
-                fd = try SystemCall.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
+                fd = try temp.open(O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
                 break
             } catch .alreadyExists {
                 continue
             } catch .notFound {
-                throw .notFound(path: path)
+                throw .notFound(path: location.path)
             } catch .permissionDenied {
-                throw .permissionDenied(path: path)
+                throw .permissionDenied(path: location.path)
             }
         }
-        guard fd >= 0 else { throw .alreadyExists(path: temp) }
+        guard fd >= 0 else { throw .alreadyExists(path: temp.path) }
         do throws(FileError) {
-            guard fchmod(fd, mode_t(mode)) == 0 else { throw SystemCall.error("fchmod", path: path) }
-            try SystemCall.writeAll(fd, bytes, path: path)
-            try SystemCall.fsync(fd, path: path)
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw SystemCall.error("fchmod", path: location.path) }
+            try SystemCall.writeAll(fd, bytes, path: location.path)
+            try SystemCall.fsync(fd, path: location.path)
         } catch {
             SystemCall.close(fd)
-            unlink(temp)
+            unlinkat(location.directory.descriptor, temp.name, 0)
             throw error
         }
         SystemCall.close(fd)
         return temp
     }
 
-    private static func randomSuffix() -> String {
+    static func randomSuffix() -> String {
         var generator = SystemRandomNumberGenerator()
         let value = generator.next() as UInt64
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: TempName.suffixLength - hex.count) + hex
-    }
-
-    /// The file a symbolic link points to (fully resolved), or `path` itself when it is not a
-    /// link or does not exist yet.
-    static func resolvingSymlink(_ path: String) throws(FileError) -> String {
-        guard let link = try status(of: path, followingSymlinks: false), link.isSymbolicLink else {
-            return path
-        }
-        guard let resolved = realpath(path, nil) else {
-            throw SystemCall.error("realpath", path: path)
-        }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

@@ -12,6 +12,7 @@ import Glibc
 /// Nobody else ever gains a permission bit.
 public final class OverwritableFile {
     public let path: String
+    public let location: FileLocation
     /// fstat of the open descriptor, taken before any mode change.
     public let status: FileStatus
     private var readDescriptor: Int32
@@ -20,8 +21,9 @@ public final class OverwritableFile {
     /// The mode to put back when u+w was added for the overwrite.
     private var modeToRestore: UInt32?
 
-    fileprivate init(path: String, descriptor: Int32, info: stat) {
-        self.path = path
+    fileprivate init(location: FileLocation, descriptor: Int32, info: stat) {
+        self.location = location
+        self.path = location.path
         self.readDescriptor = descriptor
         self.status = FileStatus(info)
         self.identity = (UInt64(info.st_dev), UInt64(info.st_ino))
@@ -72,10 +74,53 @@ public final class OverwritableFile {
         try SecureFile.overwriteInPlace(writeDescriptor, size: status.size, path: path)
     }
 
-    /// `overwrite`, then unlink `path` and fsync its directory.
-    public func overwriteAndRemove() throws(FileError) {
+    /// Refuses (`untrustedFile`, changing nothing) unless this is provably a file of ours that
+    /// nothing else shares: a regular file, owned by us, with no other name (a hard link made by
+    /// another user, to a file of ours elsewhere, would otherwise be overwritten through this
+    /// name), starting with `magic` when one is given.
+    public func checkSafeToWipe(startingWith magic: [UInt8]? = nil) throws(FileError) {
+        let quoted = ShellQuoting.quoted(path)
+        if status.isDirectory { throw .isDirectory(path: path) }
+        guard status.isRegularFile else { throw .notRegularFile(path: path) }
+        guard status.ownerID == getuid() || status.ownerID == geteuid() else {
+            throw .untrustedFile(
+                path: path, reason: "the file is owned by another user (uid \(status.ownerID)); only its owner may overwrite it",
+                fix: "sudo rm \(quoted)  # or ask its owner")
+        }
+        guard status.linkCount == 1 else {
+            throw .untrustedFile(
+                path: path,
+                reason: "the file has \(status.linkCount) names (hard links), and overwriting it would destroy what the other names hold too",
+                fix: "find / -xdev -samefile \(quoted)  # then remove the names you did not make")
+        }
+        if let magic, !(try starts(with: magic)) { throw .notRegularFile(path: path) }
+    }
+
+    /// Takes the name away first (a rename to a `.wipe-` name beside it), then `overwrite`, then
+    /// unlinks: a reader that opens the name meanwhile finds nothing, never a half-overwritten
+    /// file, and a process killed mid-wipe leaves a name that `leftoverTempFiles` recognises.
+    /// `takingNameAwayFirst` false: a file no reader opens by name (a leftover temp file) is
+    /// overwritten where it lies.
+    public func overwriteAndRemove(takingNameAwayFirst: Bool = true) throws(FileError) {
+        try prepareToOverwrite()
+        guard takingNameAwayFirst else {
+            try overwrite()
+            try location.unlink()
+            return
+        }
+        let wipeName = location.sibling(named: TempName.wipePrefix(for: location.name) + SecureFile.randomSuffix())
+        let directory = location.directory.descriptor
+        guard renameat(directory, location.name, directory, wipeName.name) == 0 else {
+            throw SystemCall.error("rename", path: path)
+        }
+        guard let moved = try wipeName.status(), moved.device == identity.device, moved.inode == identity.inode else {
+            // Someone put another file at the name between our open and the rename: give it back.
+            renameat(directory, wipeName.name, directory, location.name)
+            throw .system(path: path, operation: "rename (the file was replaced meanwhile)", errno: EAGAIN)
+        }
+        try location.directory.sync()
         try overwrite()
-        try SecureFile.remove(path)
+        try wipeName.unlink()
     }
 
     /// Closes both descriptors, putting back a mode `prepareToOverwrite` changed. Calling it
@@ -104,7 +149,12 @@ public final class OverwritableFile {
     /// Opens `path` for writing again and proves it is still the inode checked: a name swapped
     /// in between is refused rather than overwritten.
     private func reopenForWriting() throws(FileError) -> Int32 {
-        let (fd, info) = try SystemCall.openAndStat(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK)
+        let fd = try location.open(O_WRONLY | O_NONBLOCK)
+        let info: stat
+        do { info = try SystemCall.fstat(fd, path: path) } catch {
+            SystemCall.close(fd)
+            throw error
+        }
         guard UInt64(info.st_dev) == identity.device, UInt64(info.st_ino) == identity.inode else {
             SystemCall.close(fd)
             throw .system(path: path, operation: "reopen (the file was replaced meanwhile)", errno: EAGAIN)
@@ -131,16 +181,27 @@ public final class OverwritableFile {
 }
 
 extension SecureFile {
-    /// Opens `path` to be overwritten in place, or returns nil when nothing is there. A symbolic
-    /// link at `path` is refused (`O_NOFOLLOW`); resolve it first if it should be followed.
-    public static func openForOverwrite(_ path: String) throws(FileError) -> OverwritableFile? {
+    /// Opens the file at `location` to be overwritten in place, or returns nil when nothing is
+    /// there. The name is never followed: a symbolic link there is refused (ELOOP).
+    public static func openForOverwrite(_ location: FileLocation) throws(FileError) -> OverwritableFile? {
         let fd: Int32
-        let info: stat
         do {
-            (fd, info) = try SystemCall.openAndStat(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+            fd = try location.open(O_RDONLY | O_NONBLOCK)
         } catch .notFound {
             return nil
         }
-        return OverwritableFile(path: path, descriptor: fd, info: info)
+        do {
+            return OverwritableFile(location: location, descriptor: fd, info: try SystemCall.fstat(fd, path: location.path))
+        } catch {
+            SystemCall.close(fd)
+            throw error
+        }
+    }
+
+    /// `openForOverwrite` at `path`, whose last component is never followed.
+    public static func openForOverwrite(_ path: String) throws(FileError) -> OverwritableFile? {
+        let location: FileLocation
+        do { location = try locate(path, followingFinalLink: false) } catch .notFound { return nil }
+        return try openForOverwrite(location)
     }
 }

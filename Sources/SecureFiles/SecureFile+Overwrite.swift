@@ -7,9 +7,12 @@ extension SecureFile {
     /// hard link, a reader holding the old name. It cannot reach copies the storage layer made
     /// elsewhere (SSD remapping, copy-on-write, snapshots, backups, an NFS server's cache);
     /// see SECURITY.md.
+    ///
+    /// Only a regular file of ours with no other name is overwritten (`checkSafeToWipe`).
     public static func overwriteAndRemove(_ path: String) throws(FileError) {
         guard let file = try openForOverwrite(path) else { return }
         defer { file.close() }
+        try file.checkSafeToWipe()
         try file.overwriteAndRemove()
     }
 }

@@ -5,6 +5,9 @@ import Glibc
 extension SecureFile {
     /// The whole file. Throws `.notFound` when absent, `.isDirectory` for a directory and
     /// `.tooLarge` past `limit`.
+    /// The kernel resolves `path` here, symbolic links included: this is for input the user
+    /// names on the command line (an import file, `<(cmd)` among them), never for a file that
+    /// is written or removed. Those go through `locate`.
     public static func read(_ path: String, limit: Int = defaultReadLimit) throws(FileError) -> [UInt8] {
         let fd = try SystemCall.open(path, O_RDONLY)
         defer { SystemCall.close(fd) }

@@ -40,6 +40,14 @@ public final class ReadableFile {
         return try SystemCall.readAll(descriptor, limit: count, sizeHint: count, path: path, stoppingAtLimit: true)
     }
 
+    /// Whether `location` still names the file this object holds open: false when the name now
+    /// leads to another file, nil when nothing is there. Safe against inode reuse, because the
+    /// open descriptor keeps this inode's number from being given to a new file.
+    public func isStill(at location: FileLocation) throws(FileError) -> Bool? {
+        guard let now = try location.status() else { return nil }
+        return now.device == status.device && now.inode == status.inode
+    }
+
     /// Reads from the current position into `buffer` until it is full or the file ends, and
     /// returns how many bytes were read; `readAll`'s refusals of what is not a regular file.
     /// For callers that keep the bytes in memory of their own (a vault, a keyfile or a
@@ -52,16 +60,29 @@ public final class ReadableFile {
 }
 
 extension SecureFile {
-    /// Opens `path` for reading, or returns nil when nothing is there. O_NONBLOCK keeps a FIFO
-    /// planted at the path from hanging the open; it changes nothing for regular files.
-    public static func openForReading(_ path: String) throws(FileError) -> ReadableFile? {
+    /// Opens the file at `location` for reading, or returns nil when nothing is there. O_NONBLOCK
+    /// keeps a FIFO planted at the name from hanging the open; it changes nothing for regular
+    /// files. The name itself is never followed (see `locate` for the links on the way).
+    public static func openForReading(_ location: FileLocation) throws(FileError) -> ReadableFile? {
         let fd: Int32
-        let info: stat
         do {
-            (fd, info) = try SystemCall.openAndStat(path, O_RDONLY | O_NONBLOCK)
+            fd = try location.open(O_RDONLY | O_NONBLOCK)
         } catch .notFound {
             return nil
         }
-        return ReadableFile(path: path, descriptor: fd, status: FileStatus(info))
+        do {
+            let info = try SystemCall.fstat(fd, path: location.path)
+            return ReadableFile(path: location.path, descriptor: fd, status: FileStatus(info))
+        } catch {
+            SystemCall.close(fd)
+            throw error
+        }
+    }
+
+    /// `openForReading` at `path`, resolved by `locate`: nil when nothing is there.
+    public static func openForReading(_ path: String) throws(FileError) -> ReadableFile? {
+        let location: FileLocation
+        do { location = try locate(path) } catch .notFound { return nil }
+        return try openForReading(location)
     }
 }

@@ -21,25 +21,34 @@ extension SecureFile {
     /// `replaced` runs right after the rename, before the overwrite: if the overwrite then fails,
     /// the new contents are in place and the caller knows it from having been called.
     public static func writeAtomicallyWipingReplaced(
-        _ bytes: [UInt8], to path: String, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
+        _ bytes: [UInt8], to location: FileLocation, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
         replaced: () -> Void = {}
     ) throws(FileError) {
-        let target = try resolvingSymlink(path)
-        var old = try openForOverwrite(target)
+        var old = try openForOverwrite(location)
         defer { old?.close() }
         if let file = old {
-            if file.status.isDirectory { throw .isDirectory(path: path) }
+            if file.status.isDirectory { throw .isDirectory(path: location.path) }
             if let magic, !(try file.starts(with: magic)) {
                 file.close()
                 old = nil
             } else {
+                // Before anything changes: a file shared with another name, or not ours, is
+                // refused rather than replaced and then overwritten.
+                try file.checkSafeToWipe()
                 try file.prepareToOverwrite()
             }
         }
         // The mode seen before `prepareToOverwrite` lent the owner a write bit.
-        try writeAtomically(bytes, to: target, mode: mode ?? old?.status.mode)
+        try writeAtomically(bytes, to: location, mode: mode ?? old?.status.mode)
         replaced()
         try old?.overwrite()
+    }
+
+    public static func writeAtomicallyWipingReplaced(
+        _ bytes: [UInt8], to path: String, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
+        replaced: () -> Void = {}
+    ) throws(FileError) {
+        try writeAtomicallyWipingReplaced(bytes, to: try locate(path), mode: mode, onlyIfStartingWith: magic, replaced: replaced)
     }
 
     /// Test seam: in-place overwrites of these paths fail with EIO, as a failing disk would. A

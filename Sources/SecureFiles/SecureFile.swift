@@ -29,4 +29,14 @@ enum TempName {
     static let suffixLength = 16
 
     static func prefix(for name: String) -> String { "." + name + ".tmp-" }
+
+    /// A file taken away from its name to be overwritten: "." + name + ".wipe-" + 16 hex digits.
+    static func wipePrefix(for name: String) -> String { "." + name + ".wipe-" }
+
+    static func isWipeName(_ name: String) -> Bool {
+        let suffix = name.suffix(suffixLength)
+        let head = name.dropLast(suffixLength)
+        return name.hasPrefix(".") && head.hasSuffix(".wipe-") && head.count > ".wipe-".count + 1
+            && suffix.count == suffixLength && suffix.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
 }

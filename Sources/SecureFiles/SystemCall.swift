@@ -7,6 +7,10 @@ import Musl
 /// The thin wrappers every file operation goes through: errno becomes `FileError`, EINTR is
 /// retried, short reads and writes are looped.
 enum SystemCall {
+    /// O_PATH from <fcntl.h>: a descriptor that names a file without opening it (a symbolic link
+    /// itself, with O_NOFOLLOW). Swift's Glibc module does not export the _GNU_SOURCE names.
+    static let pathOnly: Int32 = 0o10000000
+
     static func message(for code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text).lowercased()
@@ -23,8 +27,13 @@ enum SystemCall {
     }
 
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(FileError) -> Int32 {
+        try openat(AT_FDCWD, path, flags, mode: mode, path: path)
+    }
+
+    /// `name` relative to the directory `directory`; `path` is what errors name.
+    static func openat(_ directory: Int32, _ name: String, _ flags: Int32, mode: mode_t = 0, path: String) throws(FileError) -> Int32 {
         while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+            let fd = Glibc.openat(directory, name, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
             if errno == ELOOP { throw .system(path: path, operation: "open (refusing a symbolic link)", errno: ELOOP) }

@@ -12,11 +12,14 @@ public enum Keyfile {
     /// temp file born 0600 that is published with link(2), so the keyfile is never readable by
     /// others (whatever the umask), never half-written, and never replaces an existing file.
     public static func generate(at path: String) throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
+        let location = try mappingFileErrors(role: .other) { () throws(FileError) in
+            try SecureFile.locate(path, followingFinalLink: false)
+        }
+        try PermissionPolicy.checkDirectory(of: location)
         let text = try KeyfileFormat.encode(try SymmetricKey.random())
         try mappingFileErrors(role: .other) { () throws(FileError) in
             try text.withUnsafeBytes { raw throws(FileError) in
-                try SecureFile.createExclusively(raw, at: path, mode: 0o600)
+                try SecureFile.createExclusively(raw, at: location, mode: 0o600)
             }
         }
     }

@@ -37,20 +37,10 @@ enum PermissionPolicy {
         }
     }
 
-    /// The directory a write to `path` will create its temp file in and rename within.
-    static func checkDirectory(forWriting path: String) throws(VaultError) {
-        let directory = try mappingFileErrors(role: .other) { () throws(FileError) in
-            try SecureFile.directory(writtenBy: path)
-        }
-        let found = try mappingFileErrors(role: .other) { () throws(FileError) in
-            try SecureFile.status(of: directory)
-        }
-        guard let status = found else {
-            throw .io(path: directory, operation: "open directory", errno: 2)
-        }
-        guard status.isDirectory else {
-            throw .io(path: directory, operation: "open directory", errno: 20)
-        }
+    /// The directory a write to `location` will create its temp file in and rename within.
+    static func checkDirectory(of location: FileLocation) throws(VaultError) {
+        let directory = location.directoryPath
+        let status = try mappingFileErrors(role: .other) { () throws(FileError) in try location.directoryStatus() }
         try checkOwner(status, path: directory, what: "directory")
         if status.isWritableByOthers && !status.isSticky {
             throw .unsafePermissions(

@@ -97,3 +97,17 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension VaultError {
+    /// A failure that the bytes read decide (not the key source, the permissions or the system):
+    /// one a reader must check was not caused by a writer replacing or wiping the file mid-read.
+    var isAboutContents: Bool {
+        switch self {
+        case .wrongKey, .keyKindMismatch, .damaged, .notAVault, .unsupportedVersion, .unsafeKDFParameters,
+            .invalidTokenData:
+            return true
+        default:
+            return false
+        }
+    }
+}

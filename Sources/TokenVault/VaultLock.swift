@@ -4,17 +4,17 @@ internal import SecureFiles
 /// (see `FileLock` for why OFD locks). Reads never take it, so a vault on a read-only file
 /// system, or one we may read but not write, still opens.
 enum VaultLock {
-    /// Next to the file writes really replace, so a vault reached through a symbolic link and
-    /// through its real name shares one lock.
-    static func lockPath(forVault path: String) throws(VaultError) -> String {
-        try mappingFileErrors(role: .other) { () throws(FileError) in
-            try SecureFile.writeTarget(of: path) + ".lock"
-        }
+    /// Next to the file writes really replace (the location a symbolic link of ours led to), so
+    /// a vault reached through a link and through its real name shares one lock.
+    static func lockFile(of vault: FileLocation) -> FileLocation {
+        vault.sibling(withSuffix: ".lock")
     }
 
-    /// Runs `body` holding the vault's lock, waiting at most `timeoutSeconds` for it.
-    static func withLock<R>(vaultPath: String, timeoutSeconds: Double, _ body: () throws -> R) throws -> R {
-        let lockPath = try lockPath(forVault: vaultPath)
+    /// Runs `body` holding the vault's lock, waiting at most `timeoutSeconds` for it. When no
+    /// vault is there afterwards (nothing was written, or the vault was cleared), the lock file
+    /// is removed while still held: a failed first write leaves nothing behind.
+    static func withLock<R>(vault: FileLocation, timeoutSeconds: Double, _ body: () throws -> R) throws -> R {
+        let lockFile = lockFile(of: vault)
         for _ in 0..<16 {
             // Clearing unlinks the lock file while holding it. A process that was already
             // waiting on that file then wins a lock on a name nobody will open again, while a
@@ -28,21 +28,31 @@ enum VaultLock {
             // FileLock opened it.
             // `try?`: a lock file we cannot open to read (another user's, a socket) is refused by
             // FileLock.acquire just below, with the reason and the fix.
-            let before = try? SecureFile.openForReading(lockPath)
-            let lock = try mappingFileErrors(role: .other, vaultPath: vaultPath) { () throws(FileError) in
-                try FileLock.acquire(lockPath, timeoutSeconds: timeoutSeconds)
+            let before = try? SecureFile.openForReading(lockFile)
+            let lock = try mappingFileErrors(role: .other, vaultPath: vault.path) { () throws(FileError) in
+                try FileLock.acquire(lockFile, timeoutSeconds: timeoutSeconds)
             }
             defer { lock.release() }
-            let after = try mappingFileErrors(role: .other) { () throws(FileError) in
-                try SecureFile.status(of: lockPath, followingSymlinks: false)
-            }
-            guard let before, let after, before.status.inode == after.inode else {
+            let after = try mappingFileErrors(role: .other) { () throws(FileError) in try lockFile.status() }
+            guard let before, let after, before.status.inode == after.inode, before.status.device == after.device else {
                 // Either the file did not exist yet (FileLock just created it; the next round
                 // can prove it) or it was cleared away under us.
                 continue
             }
+            defer { removeIfNoVault(vault, lockFile: lockFile, locked: after) }
             return try body()
         }
-        throw VaultError.lockTimeout(path: vaultPath, seconds: timeoutSeconds)
+        throw VaultError.lockTimeout(path: vault.path, seconds: timeoutSeconds)
+    }
+
+    /// Best effort, and only while the lock is held: waiters notice the unlinked lock file and
+    /// retry on a fresh one (see `withLock`). Only the file we locked: when `body` cleared the
+    /// vault it removed that one itself, and a newer lock file at the name is another's.
+    private static func removeIfNoVault(_ vault: FileLocation, lockFile: FileLocation, locked: FileStatus) {
+        guard case .success(nil) = Result(catching: { () throws(FileError) in try vault.status() }),
+            case .success(let now?) = Result(catching: { () throws(FileError) in try lockFile.status() }),
+            now.inode == locked.inode, now.device == locked.device
+        else { return }
+        _ = Result(catching: { () throws(FileError) in try SecureFile.remove(lockFile) })
     }
 }

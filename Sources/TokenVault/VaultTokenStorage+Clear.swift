@@ -20,10 +20,10 @@ extension VaultTokenStorage {
     /// securely wiped and removed along with its lock file (a later read returns an empty map).
     /// Clearing where there is no vault succeeds. A vault this key does not open is left alone.
     public func clearTokens() throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
-        try withVaultLock {
-            guard let document = try loadDocument() else {
-                try removeLockFileWhileHeld()
+        try withVaultLock { file in
+            guard let document = try loadDocument(in: file) else {
+                // No vault; an interrupted wipe may have left its file beside the name.
+                try file.wipeLeftoverTempFiles()
                 return
             }
             // Whatever happens next, this instance should not keep the cleared tokens around.
@@ -42,21 +42,14 @@ extension VaultTokenStorage {
     /// Securely wipes the whole vault file (all namespaces) and its lock file. The key must open
     /// the vault first, so a mistyped passphrase cannot destroy someone's tokens.
     public func destroyVault() throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
-        try withVaultLock {
-            guard try loadDocument() != nil else {
-                try removeLockFileWhileHeld()
+        try withVaultLock { file in
+            guard try loadDocument(in: file) != nil else {
+                try file.wipeLeftoverTempFiles()
                 return
             }
             forgetVerifiedFile()
             try file.wipeLeftoverTempFiles()
             try file.wipeWithLockFile()
         }
-    }
-
-    /// With no vault, the lock file we just created (or a stale one) is litter.
-    private func removeLockFileWhileHeld() throws {
-        let lockPath = try VaultLock.lockPath(forVault: path)
-        try mappingFileErrors(role: .other) { () throws(FileError) in try SecureFile.remove(lockPath) }
     }
 }

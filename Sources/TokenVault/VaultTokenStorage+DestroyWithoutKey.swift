@@ -12,52 +12,27 @@ internal import SecureFiles
 extension VaultTokenStorage {
     /// Overwrites the vault at `path` in place and unlinks it, its lock file and dead writers'
     /// temp files, without any key. Holds the vault's lock (so no writer is mid-write), checks
-    /// the vault's directory like every write does, and follows a symbolic link at `path` (the
-    /// link is removed too, as `destroyVault` does).
+    /// the vault's directory like every write does, and follows a symbolic link of ours at
+    /// `path` (the link is removed too, as `destroyVault` does).
     ///
-    /// Refuses, changing nothing: `missingVault` when there is no file, `notAVault` for anything
-    /// but a regular file starting with the vault magic, `unsafePermissions` for a file owned by
-    /// another user (root included).
+    /// Refuses, changing nothing: `missingVault` when there is no file (after wiping what an
+    /// interrupted wipe left beside the name, if anything: then it succeeds), `notAVault` for
+    /// anything but a regular file starting with the vault magic, `unsafePermissions` for a
+    /// file owned by another user (root included) or one with other names (hard links).
     public static func destroyVaultWithoutKey(path: String, lockTimeoutSeconds: Double = 10) throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
+        let file = try VaultFile.forWriting(path)
         // Checked before the lock too, so that refusing a stray file leaves no lock file beside it.
-        try openProvenVault(path).close()
-        try VaultLock.withLock(vaultPath: path, timeoutSeconds: lockTimeoutSeconds) {
-            let vault = try openProvenVault(path)
+        try file.openProvenVault()?.close()
+        try VaultLock.withLock(vault: file.location, timeoutSeconds: lockTimeoutSeconds) {
+            guard let vault = try file.openProvenVault() else {
+                guard try file.wipeLeftoverTempFiles() > 0 else { throw VaultError.missingVault(path: path) }
+                return
+            }
             defer { vault.close() }
-            let file = VaultFile(path: path)
             // Write access first: a vault that cannot be overwritten stops us before any change.
             try mappingFileErrors(role: .other) { () throws(FileError) in try vault.prepareToOverwrite() }
             try file.wipeLeftoverTempFiles()
             try file.wipeWithLockFile(opened: vault)
         }
-    }
-
-    /// The vault at `path` (a symbolic link followed), open for overwriting, once it is proven a
-    /// regular file of ours that starts with the vault magic.
-    private static func openProvenVault(_ path: String) throws(VaultError) -> OverwritableFile {
-        let opened = try mappingFileErrors(role: .vault) { () throws(FileError) in
-            try SecureFile.openForOverwrite(try SecureFile.writeTarget(of: path))
-        }
-        guard let vault = opened else { throw .missingVault(path: path) }
-        guard vault.status.isRegularFile else {
-            vault.close()
-            throw .notAVault(path: path)
-        }
-        let me = SecureFile.currentUserID
-        guard vault.status.ownerID == me else {
-            vault.close()
-            throw .unsafePermissions(
-                path: path, reason: "the vault is owned by another user (uid \(vault.status.ownerID)); only its owner may destroy it without the key",
-                fix: "chown \(me) \(PermissionPolicy.quoted(path))")
-        }
-        let isVault = try mappingFileErrors(role: .vault) { () throws(FileError) in
-            try vault.starts(with: VaultFormat.magic)
-        }
-        guard isVault else {
-            vault.close()
-            throw .notAVault(path: path)
-        }
-        return vault
     }
 }

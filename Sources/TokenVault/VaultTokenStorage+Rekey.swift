@@ -16,8 +16,7 @@ extension VaultTokenStorage {
     /// same passphrase with the Argon2id cost the header already records (the same passphrase
     /// with another cost is accepted: that is how the cost is changed).
     public func rekey(to newKey: VaultKey) throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
-        try withVaultLock {
+        try withVaultLock { file in
             let oldBytes = try file.read()
             let document = try decode(oldBytes)
             let newMaterial = try newKey.keyMaterial()

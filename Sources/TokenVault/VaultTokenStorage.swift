@@ -40,8 +40,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         self.keyState = Mutex(KeyState(key: key, codec: nil, verified: nil))
     }
 
-    var file: VaultFile { VaultFile(path: path) }
-
     // MARK: - Creating and inspecting
 
     /// Creates an empty vault; `alreadyExists` unless `force`.
@@ -51,17 +49,20 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// this key opens it (that is the point: a vault whose key is lost), and the new vault is
     /// 0600 regardless of the old file's mode. A replaced vault (a file starting with the vault
     /// magic, damaged or not) is overwritten in place, like rekey's, and dead writers' temp files
-    /// are wiped; any other file is only replaced. A directory is refused.
-    public static func create(path: String, key: VaultKey, force: Bool = false) throws {
-        try PermissionPolicy.checkDirectory(forWriting: path)
+    /// are wiped; any other file is only replaced. A directory is refused, and so is a vault
+    /// that has other names (hard links) or another owner, which the wipe would reach.
+    ///
+    /// Both ways hold the vault's lock, so that no concurrent writer takes the new file's temp
+    /// file for a dead writer's leftover.
+    public static func create(path: String, key: VaultKey, force: Bool = false, lockTimeoutSeconds: Double = 10) throws {
+        let file = try VaultFile.forWriting(path)
         let codec = VaultCodec(keyMaterial: try key.keyMaterial())
         let bytes = try codec.encode(VaultDocument(namespaces: [:]), path: path)
-        let file = VaultFile(path: path)
-        guard force else {
-            try file.create(with: bytes)
-            return
-        }
-        try VaultLock.withLock(vaultPath: path, timeoutSeconds: 10) {
+        try VaultLock.withLock(vault: file.location, timeoutSeconds: lockTimeoutSeconds) {
+            guard force else {
+                try file.create(with: bytes)
+                return
+            }
             try file.wipeLeftoverTempFiles()
             try file.replaceWipingOld(with: bytes, mode: 0o600, onlyIfAVault: true)
         }
@@ -70,14 +71,16 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// Reads the header only; needs no key. No permission policy: `status` should be able to
     /// describe a vault that the storage operations would refuse.
     public static func inspect(path: String) throws -> VaultInfo {
-        let opened = try mappingFileErrors(role: .vault) { () throws(FileError) in try SecureFile.openForReading(path) }
-        guard let file = opened else { throw VaultError.missingVault(path: path) }
-        guard file.status.isRegularFile else { throw VaultError.notAVault(path: path) }
-        // The header decides everything here, so a large vault is not read whole.
-        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in
-            try file.readPrefix(VaultHeader.byteCountToInspect)
+        let info = try VaultFile.forReading(path)?.readConsistently(checkingPermissions: false) { file in
+            guard file.status.isRegularFile else { throw VaultError.notAVault(path: path) }
+            // The header decides everything here, so a large vault is not read whole.
+            let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in
+                try file.readPrefix(VaultHeader.byteCountToInspect)
+            }
+            return try VaultCodec.inspect(bytes, fileSize: file.status.size, path: path)
         }
-        return try VaultCodec.inspect(bytes, fileSize: file.status.size, path: path)
+        guard let info else { throw VaultError.missingVault(path: path) }
+        return info
     }
 
     // MARK: - TokenStorage
@@ -88,7 +91,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// This namespace's map; empty when there is no vault yet or the namespace is absent.
     public func readTokens() throws -> TokenMap {
-        try loadDocument()?.namespaces[namespace] ?? [:]
+        try loadDocument(in: VaultFile.forReading(path))?.namespaces[namespace] ?? [:]
     }
 
     /// Read-modify-write of this namespace under the vault's lock. Nothing is written when `body`
@@ -102,7 +105,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// Every namespace's map (for `show`, `status`, `export`); `missingVault` when there is none.
     public func readAllNamespaces() throws -> [String: TokenMap] {
-        guard let document = try loadDocument() else { throw VaultError.missingVault(path: path) }
+        guard let document = try loadDocument(in: VaultFile.forReading(path)) else { throw VaultError.missingVault(path: path) }
         return document.namespaces
     }
 
@@ -112,25 +115,36 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// decrypted plaintext, which is wiped when `body` returns: they must not escape it.
     public func withNamespaceViews<Result>(_ body: ([NamespaceView]) throws -> Result) throws -> Result {
         // Read straight into secure memory and decrypted there: no second buffer the size of
-        // the vault, which for a large one costs more than its decryption.
-        guard let (file, count) = try file.readIntoSecureMemoryIfPresent() else {
+        // the vault, which for a large one costs more than its decryption. `body`'s own errors
+        // are carried out boxed, so that only the read's failures lead to a re-read.
+        let vault = try VaultFile.forReading(path)
+        let outcome = try vault?.readConsistently { opened -> Swift.Result<Result, any Error> in
+            guard let vault else { throw VaultError.missingVault(path: path) }
+            let (file, count) = try vault.readIntoSecureMemory(opened)
+            let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+            if let document = cached {
+                return Swift.Result {
+                    try body(document.namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
+                        let map = document.namespaces[name] ?? [:]
+                        return NamespaceView(
+                            name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0].map(TokenSetView.init) })
+                    })
+                }
+            }
+            let codec = try withCodec { $0 }
+            return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
+                // Begun only once there is plaintext to lend, and ended before withContent wipes it.
+                let lease = PlaintextLease.begin()
+                defer { lease.end() }
+                let views = try PlaintextDocument.decodeViews(content, lease: lease, path: path)
+                return Swift.Result { try body(views) }
+            }
+        }
+        guard let outcome else {
             forgetVerifiedFile()
             throw VaultError.missingVault(path: path)
         }
-        let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
-        if let document = cached {
-            return try body(document.namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
-                let map = document.namespaces[name] ?? [:]
-                return NamespaceView(name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0].map(TokenSetView.init) })
-            })
-        }
-        let codec = try withCodec { $0 }
-        return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
-            // Begun only once there is plaintext to lend, and ended before withContent wipes it.
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
-            return try body(try PlaintextDocument.decodeViews(content, lease: lease, path: path))
-        }
+        return try outcome.get()
     }
 
     /// Read-modify-write of every namespace under the lock (creating the vault when absent and
@@ -143,13 +157,14 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     // MARK: - The shared read and write paths
 
-    /// The decrypted vault, or nil when there is none.
-    func loadDocument() throws -> VaultDocument? {
-        guard let bytes = try file.readIfPresent() else {
-            forgetVerifiedFile()
-            return nil
+    /// The decrypted vault, or nil when there is none (`file` nil: a directory on the way is
+    /// missing). Outside the lock, a vault replaced or wiped mid-read is read again.
+    func loadDocument(in file: VaultFile?) throws -> VaultDocument? {
+        let document = try file?.readConsistently { opened in
+            try decode(try mappingFileErrors(role: .vault) { () throws(FileError) in try opened.readAll() })
         }
-        return try decode(bytes)
+        if document == nil { forgetVerifiedFile() }
+        return document
     }
 
     /// Decrypts `bytes`, or returns the cached document when they are exactly the bytes this
@@ -204,9 +219,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     func modifyDocument<Result>(
         writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
     ) throws -> Result {
-        try PermissionPolicy.checkDirectory(forWriting: path)
-        return try withVaultLock {
-            try modifyLoaded(try loadDocument(), writingEvenIfUnchanged: writingEvenIfUnchanged, body)
+        try withVaultLock { file in
+            try modifyLoaded(try loadDocument(in: file), in: file, writingEvenIfUnchanged: writingEvenIfUnchanged, body)
         }
     }
 
@@ -215,13 +229,12 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// `modifyDocument`; when the file is not the one this instance last verified, the other
     /// namespaces are carried over without being parsed if they can be (`spliceNamespace`).
     func modifyNamespace<Result>(readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result) throws -> Result {
-        try PermissionPolicy.checkDirectory(forWriting: path)
-        return try withVaultLock {
+        try withVaultLock { file in
             var original: VaultDocument?
             if let bytes = try file.readIfPresent() {
                 if let cached = cachedDocument(for: bytes) {
                     original = cached
-                } else if let spliced = try spliceNamespace(of: bytes, readingItFirst: readingItFirst, body) {
+                } else if let spliced = try spliceNamespace(of: bytes, in: file, readingItFirst: readingItFirst, body) {
                     return spliced.value
                 } else {
                     original = try decode(bytes)
@@ -229,7 +242,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             } else {
                 forgetVerifiedFile()
             }
-            return try modifyLoaded(original, writingEvenIfUnchanged: !readingItFirst) { document in
+            return try modifyLoaded(original, in: file, writingEvenIfUnchanged: !readingItFirst) { document in
                 let before = document.namespaces[namespace] ?? [:]
                 var tokens = before
                 let result = try body(&tokens)
@@ -265,7 +278,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// written for it after a full parse). Nil, before `body` runs, when the plaintext is not
     /// canonical: the caller then decodes in full, with the errors it always had.
     private func spliceNamespace<Result>(
-        of bytes: [UInt8], readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result
+        of bytes: [UInt8], in file: VaultFile, readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result
     ) throws -> Spliced<Result>? {
         // A miss: whatever was cached is no longer the file (fail closed, as in `decode`).
         forgetVerifiedFile()
@@ -302,7 +315,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// The body of `modifyDocument`, given the decoded vault (nil when there is none).
     private func modifyLoaded<Result>(
-        _ original: VaultDocument?, writingEvenIfUnchanged: Bool, _ body: (inout VaultDocument) throws -> Result
+        _ original: VaultDocument?, in file: VaultFile, writingEvenIfUnchanged: Bool,
+        _ body: (inout VaultDocument) throws -> Result
     ) throws -> Result {
         var document = original ?? VaultDocument(namespaces: [:])
         let result = try body(&document)
@@ -326,8 +340,11 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         return result
     }
 
-    func withVaultLock<Result>(_ body: () throws -> Result) throws -> Result {
-        try VaultLock.withLock(vaultPath: path, timeoutSeconds: lockTimeoutSeconds, body)
+    /// Resolves the vault once, checks its directory for writing, and runs `body` with it while
+    /// holding the vault's lock.
+    func withVaultLock<Result>(_ body: (VaultFile) throws -> Result) throws -> Result {
+        let file = try VaultFile.forWriting(path)
+        return try VaultLock.withLock(vault: file.location, timeoutSeconds: lockTimeoutSeconds) { try body(file) }
     }
 
     /// Runs `body` with this instance's codec, building it (reading the keyfile) on first use.

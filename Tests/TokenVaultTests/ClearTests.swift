@@ -5,17 +5,17 @@ import TokenVault
 
 @Suite("Clearing")
 struct ClearTests {
-    @Test("clearing the last tokens overwrites the vault in place: a hard link keeps none of the old ciphertext")
+    @Test("clearing the last tokens overwrites the vault in place: a process holding it open reads none of the old ciphertext")
     func clearOverwritesInPlace() throws {
         let place = try VaultPlace()
         try place.storage().writeTokens(sampleTokens("secret", count: 20))
         let old = try #require(contents(of: place.vault))
-        let keep = place.directory.file("kept-link")
-        try hardLink(place.vault, keep)
+        let held = try HeldFile(place.vault)
         try place.storage().clearTokens()
         #expect(!exists(place.vault))
         #expect(!exists(place.vault + ".lock"))
-        let kept = try #require(contents(of: keep))
+        #expect(place.directory.entries() == ["vault.key"])
+        let kept = held.contents()
         #expect(kept.count == old.count)
         #expect(!sharesAnyRun(old, with: kept))
         #expect(try place.storage().readTokens() == [:])
@@ -27,11 +27,11 @@ struct ClearTests {
         try place.storage().writeTokens(sampleTokens("gone", count: 10))
         try place.storage(namespace: "stays").writeTokens(sampleTokens("stays"))
         let old = try #require(contents(of: place.vault))
-        let keep = place.directory.file("kept-link")
-        try hardLink(place.vault, keep)
+        let held = try HeldFile(place.vault)
         try place.storage().clearTokens()
         #expect(try place.storage().readAllNamespaces() == ["stays": sampleTokens("stays")])
-        let kept = try #require(contents(of: keep))
+        let kept = held.contents()
+        #expect(kept.count == old.count)
         #expect(!sharesAnyRun(old, with: kept))
         #expect(exists(place.vault + ".lock"))
     }
@@ -53,11 +53,11 @@ struct ClearTests {
         try place.storage().writeTokens(sampleTokens("a"))
         try place.storage(namespace: "b").writeTokens(sampleTokens("b"))
         let old = try #require(contents(of: place.vault))
-        let keep = place.directory.file("kept-link")
-        try hardLink(place.vault, keep)
+        let held = try HeldFile(place.vault)
         try place.storage().destroyVault()
-        #expect(place.directory.entries() == ["kept-link", "vault.key"])
-        #expect(!sharesAnyRun(old, with: try #require(contents(of: keep))))
+        #expect(place.directory.entries() == ["vault.key"])
+        #expect(held.contents().count == old.count)
+        #expect(!sharesAnyRun(old, with: held.contents()))
         #expect(throws: VaultError.missingVault(path: place.vault)) { try place.storage().readAllNamespaces() }
     }
 
