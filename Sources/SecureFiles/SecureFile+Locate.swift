@@ -92,7 +92,7 @@ extension SecureFile {
         throw .untrustedFile(
             path: path,
             reason: "a symbolic link owned by another user (uid \(link.ownerID)) is never followed: it could point anywhere, at your own files too",
-            fix: "rm \(ShellQuoting.quoted(path))  # if you did not make it; ask its owner or an admin otherwise")
+            fix: "sudo rm \(ShellQuoting.quoted(path))")
     }
 
     private static func readLink(_ fd: Int32, path: String) throws(FileError) -> String {

@@ -85,13 +85,13 @@ public final class OverwritableFile {
         guard status.ownerID == getuid() || status.ownerID == geteuid() else {
             throw .untrustedFile(
                 path: path, reason: "the file is owned by another user (uid \(status.ownerID)); only its owner may overwrite it",
-                fix: "sudo rm \(quoted)  # or ask its owner")
+                fix: "sudo rm \(quoted)")
         }
         guard status.linkCount == 1 else {
             throw .untrustedFile(
                 path: path,
-                reason: "the file has \(status.linkCount) names (hard links), and overwriting it would destroy what the other names hold too",
-                fix: "find / -xdev -samefile \(quoted)  # then remove the names you did not make")
+                reason: "the file has \(status.linkCount) names (hard links), and overwriting it would destroy what the other names hold too; remove the names you did not make",
+                fix: "find / -xdev -samefile \(quoted)")
         }
         if let magic, !(try starts(with: magic)) { throw .notRegularFile(path: path) }
     }

@@ -69,6 +69,8 @@ extension SecureFile {
             fd = try location.open(O_RDONLY | O_NONBLOCK)
         } catch .notFound {
             return nil
+        } catch .permissionDenied {
+            throw refusal(ofUnreadable: location)
         }
         do {
             let info = try SystemCall.fstat(fd, path: location.path)
@@ -77,6 +79,17 @@ extension SecureFile {
             SystemCall.close(fd)
             throw error
         }
+    }
+
+    /// Another user's file we may not read, planted where ours should be (in a shared sticky
+    /// directory, say), is named as such, with the command that clears the way; anything else
+    /// stays a plain `permissionDenied`.
+    static func refusal(ofUnreadable location: FileLocation) -> FileError {
+        guard let status = try? location.status(), status.ownerID != 0, status.ownerID != getuid(), status.ownerID != geteuid()
+        else { return .permissionDenied(path: location.path) }
+        return .untrustedFile(
+            path: location.path, reason: "the file is owned by another user (uid \(status.ownerID)), not you",
+            fix: "sudo rm \(ShellQuoting.quoted(location.path))")
     }
 
     /// `openForReading` at `path`, resolved by `locate`: nil when nothing is there.

@@ -57,7 +57,7 @@ enum PermissionPolicy {
         throw .unsafePermissions(
             path: path,
             reason: "the \(what) is owned by another user (uid \(status.ownerID))",
-            fix: "chown \(me) \(quoted(path))")
+            fix: "sudo chown \(me) \(quoted(path))")
     }
 
     private static func whoElse(_ mode: UInt32, bits: UInt32) -> String {

@@ -27,7 +27,9 @@ struct Init: ParsableCommand {
     func run() throws {
         let path = try vault.path()
         // Checked before a passphrase is asked for, so nobody types one twice for nothing.
-        if try SecureFile.status(of: path) != nil {
+        if let existing = try SecureFile.status(of: path) {
+            // A directory is not something to replace, and "a vault already exists" would mislead.
+            if existing.isDirectory { throw FileError.isDirectory(path: path) }
             guard force else { throw CLIError.vaultExists(path: path) }
             // As destructive as `clear`, so confirmed the same way.
             if !yes {
@@ -48,7 +50,7 @@ struct Init: ParsableCommand {
         if kdf != nil, !source.isPassphrase { throw ValidationError("--kdf applies to passphrases, not keyfiles") }
         let preset = kdf ?? .defaultPreset
         let vaultKey = try KeyReading.key(from: source, purpose: .create(path: path), kdf: preset.parameters)
-        try VaultTokenStorage.create(path: path, key: vaultKey, force: force)
+        try VaultTokenStorage.create(path: path, key: vaultKey, force: force, lockTimeoutSeconds: vault.lockTimeout)
         let sealing = source.isPassphrase ? "passphrase, argon2id \(preset.rawValue)" : "keyfile"
         Posix.writeStandardOutput("created \(path) (\(sealing))\n")
     }

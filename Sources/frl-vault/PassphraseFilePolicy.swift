@@ -10,7 +10,7 @@ enum PassphraseFilePolicy {
         if status.ownerID != me, status.ownerID != 0 {
             throw CLIError.unsafePassphraseFile(
                 path: path, reason: "the passphrase file is owned by another user (uid \(status.ownerID))",
-                fix: "chown \(me) \(quoted(path))")
+                fix: "sudo chown \(me) \(quoted(path))")
         }
         if status.isWritableByOthers || status.isReadableByOthers {
             let verb = status.isWritableByOthers ? "writable" : "readable"
