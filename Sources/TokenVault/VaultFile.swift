@@ -1,4 +1,5 @@
 internal import SecureFiles
+internal import Synchronization
 internal import VaultCrypto
 
 /// The vault file on disk, seen through the permission policy: every read checks the inode it
@@ -62,6 +63,7 @@ struct VaultFile {
         var attempts = 0
         while true {
             guard let file = try openIfPresent(checkingPermissions: checkingPermissions) else { return nil }
+            Self.afterOpening.withLock { $0[path] }?()
             do {
                 return try decode(file)
             } catch let error as VaultError where error.isAboutContents {
@@ -75,6 +77,10 @@ struct VaultFile {
             }
         }
     }
+
+    /// Test seam: runs between a lock-free reader's open and its read, where a writer racing
+    /// the reader strikes. The one moment of the race a test cannot otherwise hit at will.
+    static let afterOpening = Mutex<[String: @Sendable () -> Void]>([:])
 
     /// Writers replace a vault in well under a millisecond; a name that changes this often
     /// while we read is someone rewriting it in a loop.

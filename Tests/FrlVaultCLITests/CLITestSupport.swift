@@ -48,7 +48,9 @@ final class Sandbox {
 
     func write(_ text: String, to name: String, mode: mode_t = 0o600) {
         let file = path(name)
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        // O_CLOEXEC: a child a parallel test spawns meanwhile must not inherit the write end,
+        // or executing this file (a script) fails with "text file busy".
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         precondition(fd >= 0, "cannot create \(file)")
         let bytes = Array(text.utf8)
         precondition(bytes.isEmpty || Glibc.write(fd, bytes, bytes.count) == bytes.count)

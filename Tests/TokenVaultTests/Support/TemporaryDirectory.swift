@@ -85,7 +85,7 @@ func contents(of path: String) -> [UInt8]? {
 }
 
 func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard fd >= 0 else { throw TestSetupError.failed("open \(path)", errno) }
     defer { close(fd) }
     guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
