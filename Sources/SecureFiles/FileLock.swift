@@ -38,7 +38,7 @@ public final class FileLock: Sendable {
         } catch {
             // A directory, a symbolic link or a socket: say so, as for the other kinds of non-file.
             switch error {
-            case .isDirectory, .permissionDenied, .system(_, _, ELOOP), .system(_, _, ENXIO):
+            case .isDirectory, .permissionDenied, .notRegularFile, .system(_, _, ELOOP):
                 if let planted = try lock.status() {
                     try checkTrusted(planted, path: lockPath)
                 }

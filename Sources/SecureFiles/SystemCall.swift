@@ -22,6 +22,8 @@ enum SystemCall {
         case EISDIR: return .isDirectory(path: path)
         case EACCES, EPERM: return .permissionDenied(path: path)
         case EEXIST: return .alreadyExists(path: path)
+        // What open(2) says of a Unix socket (and of a FIFO opened to write with no reader).
+        case ENXIO: return .notRegularFile(path: path)
         default: return .system(path: path, operation: operation, errno: code)
         }
     }

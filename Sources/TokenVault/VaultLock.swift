@@ -11,10 +11,12 @@ enum VaultLock {
     }
 
     /// Runs `body` holding the vault's lock, waiting at most `timeoutSeconds` for it. When no
-    /// vault is there afterwards (nothing was written, or the vault was cleared), the lock file
-    /// is removed while still held: a failed first write leaves nothing behind.
+    /// vault is there afterwards (nothing was written, or the vault was cleared), or when `body`
+    /// failed and the lock file did not exist before, the lock file is removed while still
+    /// held: a failed command leaves nothing behind.
     static func withLock<R>(vault: FileLocation, timeoutSeconds: Double, _ body: () throws -> R) throws -> R {
         let lockFile = lockFile(of: vault)
+        let lockFileExisted = (try? lockFile.status()) != nil
         for _ in 0..<16 {
             // Clearing unlinks the lock file while holding it. A process that was already
             // waiting on that file then wins a lock on a name nobody will open again, while a
@@ -39,8 +41,18 @@ enum VaultLock {
                 // can prove it) or it was cleared away under us.
                 continue
             }
-            defer { removeIfNoVault(vault, lockFile: lockFile, locked: after) }
-            return try body()
+            do {
+                let result = try body()
+                removeIfNoVault(vault, lockFile: lockFile, locked: after)
+                return result
+            } catch {
+                if lockFileExisted {
+                    removeIfNoVault(vault, lockFile: lockFile, locked: after)
+                } else {
+                    remove(lockFile, ifStill: after)
+                }
+                throw error
+            }
         }
         throw VaultError.lockTimeout(path: vault.path, seconds: timeoutSeconds)
     }
@@ -49,8 +61,12 @@ enum VaultLock {
     /// retry on a fresh one (see `withLock`). Only the file we locked: when `body` cleared the
     /// vault it removed that one itself, and a newer lock file at the name is another's.
     private static func removeIfNoVault(_ vault: FileLocation, lockFile: FileLocation, locked: FileStatus) {
-        guard case .success(nil) = Result(catching: { () throws(FileError) in try vault.status() }),
-            case .success(let now?) = Result(catching: { () throws(FileError) in try lockFile.status() }),
+        guard case .success(nil) = Result(catching: { () throws(FileError) in try vault.status() }) else { return }
+        remove(lockFile, ifStill: locked)
+    }
+
+    private static func remove(_ lockFile: FileLocation, ifStill locked: FileStatus) {
+        guard case .success(let now?) = Result(catching: { () throws(FileError) in try lockFile.status() }),
             now.inode == locked.inode, now.device == locked.device
         else { return }
         _ = Result(catching: { () throws(FileError) in try SecureFile.remove(lockFile) })

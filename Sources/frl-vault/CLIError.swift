@@ -53,4 +53,8 @@ enum CLIError: Error, Equatable {
     case promptNeedsTerminal(flag: String)
     /// No vault path could be determined (no `--vault`, `$FRL_VAULT` or home directory).
     case noVaultPath
+    /// The passphrase file is a pipe, socket or device (pipes take `--passphrase-fd`).
+    case passphraseFileNotAFile(path: String)
+    /// The import file is a named pipe, a socket or a device.
+    case importNotAFile(path: String)
 }

@@ -109,6 +109,13 @@ struct Failure: Equatable {
                            hint: "give the new key with --new-passphrase-fd, --new-passphrase-file or --new-passphrase-command")
         case .noVaultPath:
             return Failure(.usage, "no vault path: give --vault or set $FRL_VAULT or $HOME")
+        case .passphraseFileNotAFile(let path):
+            // `--passphrase-file <(pass show x)` names a pipe; the descriptor route takes it.
+            return Failure(.noInput, "\(path): not a regular file",
+                           hint: "pass a pipe with --passphrase-fd N (e.g. --passphrase-fd 3 3< <(command))")
+        case .importNotAFile(let path):
+            return Failure(.noInput, "\(path): not a regular file (a named pipe, socket or device)",
+                           hint: "import a regular file, or a command's output as <(command) or /dev/stdin")
         }
     }
 
@@ -161,9 +168,7 @@ struct Failure: Equatable {
         let message = error.description
         switch error {
         case .notFound, .isDirectory: return Failure(.noInput, message)
-        case .notRegularFile:
-            // `--passphrase-file <(pass show x)` names a pipe; the descriptor route takes it.
-            return Failure(.noInput, message, hint: "pass a pipe with --passphrase-fd N (e.g. --passphrase-fd 3 3< <(command))")
+        case .notRegularFile: return Failure(.noInput, message)
         case .permissionDenied: return Failure(.noPermission, message)
         case .alreadyExists: return Failure(.cannotCreate, message)
         case .tooLarge: return Failure(.dataError, message)

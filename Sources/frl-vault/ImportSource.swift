@@ -12,10 +12,9 @@ final class ImportSource {
     private var bytes: [UInt8]
 
     init(path: String, format: PythonFormats.Format?, section: String) throws {
-        // A missing file must be an error here, not the empty map a storage reports.
-        guard let status = try SecureFile.status(of: path) else { throw FileError.notFound(path: path) }
-        if status.isDirectory { throw FileError.isDirectory(path: path) }
-        var bytes = try SecureFile.read(path)
+        // A missing file must be an error here, not the empty map a storage reports (readInput
+        // says notFound); a named FIFO or a socket is refused rather than waited on.
+        var bytes = try Self.read(path)
         guard let format = format ?? Self.guessFormat(path, bytes) else {
             SecureFile.wipe(&bytes)
             throw CLIError.unknownImportFormat(path: path)
@@ -27,6 +26,18 @@ final class ImportSource {
     }
 
     deinit { SecureFile.wipe(&bytes) }
+
+    private static func read(_ path: String) throws -> [UInt8] {
+        do {
+            return try SecureFile.readInput(path, limit: sizeLimit)
+        } catch FileError.notRegularFile {
+            throw CLIError.importNotAFile(path: path)
+        }
+    }
+
+    /// Far above any real token file (10,000 resource servers take about 3 MB), and low enough
+    /// that the parsers' working memory stays bounded: see the README.
+    static let sizeLimit = 16 << 20
 
     func readTokens() throws -> TokenMap {
         switch format {
@@ -52,7 +63,7 @@ final class ImportSource {
 
     /// Reads the file again: shredding is for exactly the bytes that were imported.
     func checkUnchanged() throws {
-        var now = try SecureFile.read(path)
+        var now = try Self.read(path)
         defer { SecureFile.wipe(&now) }
         guard now == bytes else { throw CLIError.sourceChanged(path: path) }
     }

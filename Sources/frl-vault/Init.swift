@@ -30,6 +30,7 @@ struct Init: ParsableCommand {
         if let existing = try SecureFile.status(of: path) {
             // A directory is not something to replace, and "a vault already exists" would mislead.
             if existing.isDirectory { throw FileError.isDirectory(path: path) }
+            if !existing.isRegularFile { throw VaultError.notAVault(path: path) }
             guard force else { throw CLIError.vaultExists(path: path) }
             // As destructive as `clear`, so confirmed the same way.
             if !yes {

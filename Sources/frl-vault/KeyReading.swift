@@ -48,7 +48,8 @@ enum KeyReading {
     /// readable nor writable by anyone else. It is read straight into secure memory; one byte
     /// more than the limit shows a file too large to be a passphrase file.
     private static func firstLine(ofFile path: String) throws -> SecureBytes {
-        guard let file = try SecureFile.openForReading(path) else { throw FileError.notFound(path: path) }
+        let file = try openPassphraseFile(path)
+        guard file.status.isRegularFile || file.status.isDirectory else { throw CLIError.passphraseFileNotAFile(path: path) }
         try PassphraseFilePolicy.check(file.status, path: path)
         let contents = try SecureBytes(uninitializedCount: passphraseFileLimit + 1)
         let count = try contents.withUnsafeMutableBytes { (buffer) throws(FileError) in try file.read(into: buffer) }
@@ -58,6 +59,17 @@ enum KeyReading {
             throw CLIError.passphraseTooLong(source: path, limit: TerminalPrompt.passphraseLimit)
         }
         return try Posix.firstLine(of: contents, length: end, source: path)
+    }
+
+    private static func openPassphraseFile(_ path: String) throws -> ReadableFile {
+        let opened: ReadableFile?
+        do {
+            opened = try SecureFile.openForReading(path)
+        } catch FileError.notRegularFile {
+            throw CLIError.passphraseFileNotAFile(path: path)
+        }
+        guard let opened else { throw FileError.notFound(path: path) }
+        return opened
     }
 
     private static func prompt(for purpose: Purpose) throws -> Passphrase {

@@ -108,3 +108,59 @@ import Testing
         #expect(outcome.stderr.contains("frl-vault: hint: ") && outcome.stderr.contains("chmod"))
     }
 }
+
+/// Review findings about locks and leftovers, each seen from the command line.
+@Suite struct LockAndLeftoverTests {
+    @Test("init waits for the vault's lock like every writer, and for no longer than --lock-timeout")
+    func initTakesTheLock() throws {
+        let box = Sandbox()
+        let key = box.path("key")
+        expectSuccess(box.run(["keygen", key]))
+        let held = try FileLock.acquire(box.vault + ".lock", timeoutSeconds: 5)
+        expectFailure(box.run(["init", "--vault", box.vault, "--keyfile", key, "--lock-timeout", "0.3"]), 75)
+        #expect(!box.exists("vault"))
+        held.release()
+        expectSuccess(box.run(["init", "--vault", box.vault, "--keyfile", key]))
+        let heldAgain = try FileLock.acquire(box.vault + ".lock", timeoutSeconds: 5)
+        defer { heldAgain.release() }
+        let started = ChildProcess.monotonicNow()
+        expectFailure(box.run(["init", "--force", "--yes", "--vault", box.vault, "--keyfile", key, "--lock-timeout", "0.3"]), 75)
+        #expect(ChildProcess.monotonicNow() - started < 5, "--lock-timeout was not honoured")
+    }
+
+    @Test("a failed write leaves no lock file it did not find")
+    func failedWriteLeavesNoLockFile() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.importFixture(["--keyfile", key])
+        #expect(unlink(box.path("vault.lock")) == 0)
+        let before = box.read(box.vault)
+        expectSuccess(box.run(["keygen", box.path("other")]))
+        let failures: [([String], Int32)] = [
+            (["import", box.path("fixture.json"), "--vault", box.vault, "--keyfile", box.path("other")], 77),
+            (["remove", "no.such.server", "--vault", box.vault, "--keyfile", key], 66),
+            (["rekey", "--vault", box.vault, "--keyfile", key, "--new-keyfile", key], 64),
+            (["clear", "--yes", "--vault", box.vault, "--keyfile", box.path("other")], 77),
+        ]
+        for (arguments, status) in failures {
+            expectFailure(box.run(arguments), status)
+            #expect(!box.exists("vault.lock"), "\(arguments[0]) left the lock file")
+        }
+        #expect(box.read(box.vault) == before)
+    }
+
+    @Test("what a clear killed mid-wipe leaves is removed by the next clear, with or without the key")
+    func interruptedWipeIsFinished() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        // The vault's bytes, partly overwritten, under the name the wipe had moved them to.
+        let leftover = ".vault.wipe-0123456789abcdef"
+        box.write(String(repeating: "\u{1}", count: 300), to: leftover)
+        expectSuccess(box.run(["clear", "--yes", "--vault", box.vault, "--keyfile", key]))
+        #expect(!box.exists(leftover))
+        box.write(String(repeating: "\u{1}", count: 300), to: leftover)
+        expectSuccess(box.run(["clear", "--yes", "--without-key", "--vault", box.vault]))
+        #expect(!box.exists(leftover))
+        expectFailure(box.run(["clear", "--yes", "--without-key", "--vault", box.vault]), 66)
+    }
+}
