@@ -68,11 +68,23 @@ enum TerminalPrompt {
         return (STDIN_FILENO, STDERR_FILENO, false)
     }
 
-    private static let interruptingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    /// Every signal whose default action ends the process and that can be caught: the usual
+    /// interrupts, but also SIGUSR1, SIGALRM, SIGPIPE and the real-time signals, any of which
+    /// would otherwise end the prompt with the terminal still silent. (SIGKILL cannot be caught;
+    /// the crash signals keep their default action, see `Hygiene`.)
+    private static var terminatingSignals: [Int32] {
+        [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+         SIGIO, SIGPWR, SIGSTKFLT] + Array(__libc_current_sigrtmin()...__libc_current_sigrtmax())
+    }
+
+    /// The signals given a handler by `installRestoringHandlers`: one the process inherited as
+    /// ignored stays ignored (it cannot end the prompt).
+    nonisolated(unsafe) private static var handled: [Int32] = []
 
     private static func installRestoringHandlers() {
-        for signalNumber in interruptingSignals {
-            signal(signalNumber) { received in
+        handled = []
+        for signalNumber in terminatingSignals {
+            let previous = signal(signalNumber) { received in
                 if let saved = savedTerminal {
                     var settings = saved.settings
                     _ = tcsetattr(saved.fd, TCSAFLUSH, &settings)
@@ -80,10 +92,17 @@ enum TerminalPrompt {
                 signal(received, SIG_DFL)
                 raise(received)
             }
+            // SIG_IGN is the handler 1; function pointers are not Equatable in Swift.
+            if unsafeBitCast(previous, to: Int.self) == 1 {
+                signal(signalNumber, SIG_IGN)
+            } else {
+                handled.append(signalNumber)
+            }
         }
     }
 
     private static func restoreDefaultHandlers() {
-        for signalNumber in interruptingSignals { signal(signalNumber, SIG_DFL) }
+        for signalNumber in handled { signal(signalNumber, SIG_DFL) }
+        handled = []
     }
 }

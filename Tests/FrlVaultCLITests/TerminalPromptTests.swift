@@ -10,6 +10,8 @@ final class TerminalSession {
     private let master: Int32
     private let pid: pid_t
     private(set) var screen = ""
+    /// `echoes` once the program has exited, read before the pty is closed.
+    private(set) var echoedAtExit = false
 
     init(_ arguments: [String], environment: [String: String]) {
         master = PTY.openMaster(O_RDWR | O_NOCTTY)
@@ -25,7 +27,16 @@ final class TerminalSession {
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
-            posix_spawnattr_setflags(&attributes, 0x80)  // POSIX_SPAWN_SETSID
+            // The test runner's threads may block or ignore signals, and a child inherits that:
+            // it starts with none blocked and every one at its default action, as from a shell.
+            var none = sigset_t()
+            var all = sigset_t()
+            sigemptyset(&none)
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &all)
+            // POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+            posix_spawnattr_setflags(&attributes, 0x80 | 0x08 | 0x04)
             let argv: [UnsafeMutablePointer<CChar>?] = ([Binary.path] + arguments).map { strdup($0) } + [nil]
             let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { (argv + envp).forEach { free($0) } }
@@ -54,6 +65,15 @@ final class TerminalSession {
         let found = screen.contains(text)
         #expect(found, "'\(text)' never appeared; screen: \(screen)", sourceLocation: sourceLocation)
         return found
+    }
+
+    func signal(_ signalNumber: Int32) { Glibc.kill(pid, signalNumber) }
+
+    /// Whether the terminal echoes what is typed (the pty's settings, read on the master side).
+    var echoes: Bool {
+        var settings = termios()
+        guard tcgetattr(master, &settings) == 0 else { return false }
+        return settings.c_lflag & tcflag_t(ECHO) != 0
     }
 
     func type(_ line: String) {
@@ -88,6 +108,7 @@ final class TerminalSession {
             guard count > 0 else { break }
             screen += String(decoding: buffer[0..<count], as: UTF8.self)
         }
+        echoedAtExit = echoes
         close(master)
         return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
     }
@@ -109,6 +130,20 @@ enum PTY {
 }
 
 @Suite struct TerminalPromptTests {
+    @Test func anySignalThatEndsThePromptLeavesEchoOn() {
+        let box = Sandbox()
+        box.makePassphraseVault()
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGVTALRM, SIGPROF, SIGIO,
+                             SIGPWR, SIGXCPU, __libc_current_sigrtmin() + 3] {
+            let session = TerminalSession(["verify", "--vault", box.vault], environment: box.environment)
+            session.waitFor("Passphrase for")
+            #expect(!session.echoes, "echo was on at the prompt")
+            session.signal(signalNumber)
+            _ = session.finish()
+            #expect(session.echoedAtExit, "signal \(signalNumber) left the terminal's echo off")
+        }
+    }
+
     @Test func aNewPassphraseIsAskedTwiceWithEchoOffAndThenOpensTheVault() {
         let box = Sandbox()
         let session = TerminalSession(["init", "--vault", box.vault, "--kdf", "interactive"], environment: box.environment)
