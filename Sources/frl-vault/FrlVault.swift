@@ -37,6 +37,12 @@ struct FrlVault: ParsableCommand {
     }
 
     static func runReportingFailures() -> ExitStatus {
+        if GroupedShortFlags.present(in: Array(CommandLine.arguments.dropFirst())) {
+            // The word itself is not shown: it may be a secret typed in the wrong place.
+            Failure(.usage, "an argument starts with one '-' and is not an option (short options do not group here)",
+                    hint: "put names that start with '-' after '--', e.g. frl-vault remove -- -name").report()
+            return .usage
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
