@@ -34,6 +34,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidTokenData(path: String, reason: String)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
+    /// The system could not give what the key needs: locked secure memory, or Argon2id's
+    /// working memory (`what` says which). Nothing is wrong with the vault or the key.
+    case resourcesUnavailable(path: String, what: String)
     /// The operating system refused access to the file or its directory.
     case permissionDenied(path: String)
     /// Rekey's re-encrypted vault did not decrypt to the same tokens; the old vault was kept.
@@ -49,7 +52,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
             .notAVault(let path), .unsupportedVersion(let path, _), .unsafeKDFParameters(let path, _),
             .unsafePermissions(let path, _, _), .lockTimeout(let path, _), .missingKeyfile(let path),
             .invalidKeyfile(let path, _), .missingVault(let path), .alreadyExists(let path),
-            .sameKey(let path), .invalidTokenData(let path, _), .io(let path, _, _),
+            .sameKey(let path), .invalidTokenData(let path, _), .io(let path, _, _), .resourcesUnavailable(let path, _),
             .permissionDenied(let path), .rekeyVerificationFailed(let path), .rekeyedButOldCopyNotWiped(let path):
             return path
         }
@@ -90,6 +93,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): \(operation) failed: \(SecureFile.errorText(for: errno))"
         case .permissionDenied(let path):
             return "\(path): permission denied"
+        case .resourcesUnavailable(let path, let what):
+            return "\(path): the system could not provide \(what)"
         case .rekeyVerificationFailed(let path):
             return "\(path): the re-encrypted vault did not read back correctly; the old vault is unchanged"
         case .rekeyedButOldCopyNotWiped(let path):

@@ -145,6 +145,8 @@ struct Failure: Equatable {
             return Failure(.usage, message)
         case .io:
             return Failure(.ioError, message)
+        case .resourcesUnavailable:
+            return Failure(.osError, message, hint: "raise the memory limits (ulimit -v, ulimit -l), or choose a cheaper --kdf preset for a new vault")
         case .rekeyedButOldCopyNotWiped:
             return Failure(.ioError, message, hint: "use the new key from now on; copies of the old file may still open with the old key")
         }

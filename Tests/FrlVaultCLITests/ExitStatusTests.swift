@@ -87,6 +87,19 @@ import Testing
         expectSuccess(box.run(["verify", "--vault", box.vault, "--keyfile", key, "--lock-timeout", "0.2"]))
     }
 
+    @Test func keyDerivationWithoutItsMemoryIs71() {
+        let box = Sandbox()
+        box.write(Fixtures.passphrase + "\n", to: "passphrase")
+        // Under 200 MB of address space the moderate preset's 256 MiB cannot be had.
+        let outcome = ChildProcess(
+            "/bin/sh", ["-c", "ulimit -v 200000 && exec \"$0\" \"$@\"", Binary.path,
+                        "init", "--vault", box.vault, "--passphrase-file", box.path("passphrase"), "--kdf", "moderate"],
+            environment: box.environment
+        ).wait(timeout: 60)
+        expectFailure(outcome, 71, mentioning: [box.vault, "Argon2id"])
+        #expect(!box.exists("vault") && !box.exists("vault.lock"))
+    }
+
     @Test func wrongKeysAre77() {
         let box = Sandbox()
         box.makeKeyfileVault()

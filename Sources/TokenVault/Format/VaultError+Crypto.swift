@@ -5,12 +5,11 @@ extension VaultError {
     /// `VaultError` has no case for resource exhaustion, so allocation failures are reported as
     /// `io` with ENOMEM, which is what they are.
     init(_ error: CryptoError, path: String) {
-        let enomem: Int32 = 12
         switch error {
         case .secureMemoryUnavailable:
-            self = .io(path: path, operation: "allocate secure memory", errno: enomem)
+            self = .resourcesUnavailable(path: path, what: "secure memory for the key")
         case .keyDerivationFailed:
-            self = .io(path: path, operation: "derive the key with Argon2id", errno: enomem)
+            self = .resourcesUnavailable(path: path, what: "the memory Argon2id needs to derive the key")
         case .kdfParametersOutOfBounds(let reason):
             self = .unsafeKDFParameters(path: path, reason: reason)
         case .authenticationFailed:
