@@ -15,14 +15,16 @@ extension SecureFile {
     ///
     /// With `onlyIfStartingWith`, a replaced file that is not a regular file starting with those
     /// bytes is replaced without the overwrite (it is not ours to wipe); without it, anything but
-    /// a regular file is refused. A directory is always refused.
+    /// a regular file is refused. A directory is always refused. A file that has other names or
+    /// another owner (`checkSafeToWipe`) is refused, or with `wipingOnlyIfSafe` replaced
+    /// without the overwrite.
     ///
     /// If the replaced file cannot be opened for writing the call fails before anything changes.
     /// `replaced` runs right after the rename, before the overwrite: if the overwrite then fails,
     /// the new contents are in place and the caller knows it from having been called.
     public static func writeAtomicallyWipingReplaced(
         _ bytes: [UInt8], to location: FileLocation, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
-        replaced: () -> Void = {}
+        wipingOnlyIfSafe: Bool = false, replaced: () -> Void = {}
     ) throws(FileError) {
         var old = try openForOverwrite(location)
         defer { old?.close() }
@@ -34,8 +36,13 @@ extension SecureFile {
             } else {
                 // Before anything changes: a file shared with another name, or not ours, is
                 // refused rather than replaced and then overwritten.
-                try file.checkSafeToWipe()
-                try file.prepareToOverwrite()
+                do {
+                    try file.checkSafeToWipe()
+                    try file.prepareToOverwrite()
+                } catch .untrustedFile where wipingOnlyIfSafe {
+                    file.close()
+                    old = nil
+                }
             }
         }
         // The mode seen before `prepareToOverwrite` lent the owner a write bit.

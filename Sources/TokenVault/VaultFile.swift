@@ -121,12 +121,17 @@ struct VaultFile {
     /// Atomic replace, then the replaced inode's bytes are overwritten in place. `replaced` runs
     /// right after the rename, so a caller can tell a failed wipe from a failed replace.
     /// `onlyIfAVault`: a replaced file that does not start with the vault magic is not wiped.
+    /// `onlyIfSafe`: a replaced file that other names share, or that is not ours, is replaced
+    /// without the overwrite instead of refusing the write (for ordinary writes, where the wipe
+    /// is a precaution, not what the caller asked for).
     func replaceWipingOld(
-        with bytes: [UInt8], mode: UInt32? = nil, onlyIfAVault: Bool = false, replaced: () -> Void = {}
+        with bytes: [UInt8], mode: UInt32? = nil, onlyIfAVault: Bool = false, onlyIfSafe: Bool = false,
+        replaced: () -> Void = {}
     ) throws(VaultError) {
         try mappingFileErrors(role: .other) { () throws(FileError) in
             try SecureFile.writeAtomicallyWipingReplaced(
-                bytes, to: location, mode: mode, onlyIfStartingWith: onlyIfAVault ? VaultFormat.magic : nil, replaced: replaced)
+                bytes, to: location, mode: mode, onlyIfStartingWith: onlyIfAVault ? VaultFormat.magic : nil,
+                wipingOnlyIfSafe: onlyIfSafe, replaced: replaced)
         }
     }
 

@@ -286,7 +286,8 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         return try codec.withContent(of: bytes, path: path) { content -> Spliced<Result>? in
             guard let layout = CanonicalPlaintext.layout(of: content) else { return nil }
             var before: TokenMap = [:]
-            if readingItFirst, let range = layout.namespaces[namespace] {
+            // Read for `writeTokens` too: whether tokens leave decides whether the old file is wiped.
+            if let range = layout.namespaces[namespace] {
                 before = try PlaintextDocument.decodeNamespace(
                     UnsafeRawBufferPointer(rebasing: content[range]), namespace: namespace, path: path)
             }
@@ -303,7 +304,11 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             let sealed = try codec.encode(document, carrying: carried, path: path)
             keyState.withLock { $0.splicedWrites += 1 }
             try file.wipeLeftoverTempFiles()
-            try file.replace(with: sealed)
+            if TokensLeaving.any(from: before, to: tokens) {
+                try file.replaceWipingOld(with: sealed, onlyIfSafe: true)
+            } else {
+                try file.replace(with: sealed)
+            }
             // Only a document known in full can serve later calls; with carried namespaces
             // the next call decodes (or splices) again.
             if carried.isEmpty {
@@ -329,7 +334,11 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
             // (it costs one directory scan when there are none).
             try file.wipeLeftoverTempFiles()
             do {
-                try file.replace(with: sealed.bytes)
+                if TokensLeaving.any(from: original?.namespaces ?? [:], to: document.namespaces) {
+                    try file.replaceWipingOld(with: sealed.bytes, onlyIfSafe: true)
+                } else {
+                    try file.replace(with: sealed.bytes)
+                }
             } catch {
                 // The rename may or may not have happened; the next call decodes afresh.
                 forgetVerifiedFile()

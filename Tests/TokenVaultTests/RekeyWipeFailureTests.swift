@@ -15,10 +15,10 @@ struct RekeyWipeFailureTests {
         #expect(try storage.readTokens() == sampleTokens("r"))
         // As a disk failing under the overwrite would (test seam in SecureFiles).
         SecureFile.failingOverwrites.withLock { _ = $0.insert(place.vault) }
-        defer { SecureFile.failingOverwrites.withLock { _ = $0.remove(place.vault) } }
         #expect(throws: VaultError.rekeyedButOldCopyNotWiped(path: place.vault)) {
             try storage.rekey(to: .keyfile(path: newKeyfile))
         }
+        SecureFile.failingOverwrites.withLock { _ = $0.remove(place.vault) }
         // The vault is under the new key, and this instance knows it.
         #expect(try storage.readTokens() == sampleTokens("r"))
         #expect(try VaultTokenStorage(path: place.vault, key: .keyfile(path: newKeyfile)).readTokens() == sampleTokens("r"))
