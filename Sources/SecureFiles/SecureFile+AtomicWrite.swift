@@ -42,7 +42,13 @@ extension SecureFile {
     /// Writes a new file at `location` and refuses, with `.alreadyExists`, if anything is there
     /// already. linkat(2) publishes the complete file in one step and fails if the name is
     /// taken, so neither a partial file nor a replaced one can result.
+    ///
+    /// Where the file system allows it the new file is written unnamed (`O_TMPFILE`) and gets
+    /// its only name when complete, so a process killed mid-write leaves nothing behind (a
+    /// keyfile's temp file would hold the whole key). Elsewhere (NFS, for one) a named temp
+    /// file is used as in `writeAtomically`.
     public static func createExclusively(_ bytes: UnsafeRawBufferPointer, at location: FileLocation, mode: UInt32 = 0o600) throws(FileError) {
+        if try createUnnamedFirst(bytes, at: location, mode: mode) { return }
         let directory = location.directory.descriptor
         let temp = try writeTempFile(bytes, besides: location, mode: mode)
         defer { unlinkat(directory, temp.name, 0) }
@@ -73,6 +79,35 @@ extension SecureFile {
         let location: FileLocation
         do { location = try locate(path, followingFinalLink: false) } catch .notFound { return }
         try location.unlink()
+    }
+
+    /// O_TMPFILE from <fcntl.h> (with O_DIRECTORY, as the kernel requires), and linkat's
+    /// AT_SYMLINK_FOLLOW: not exported by Swift's Glibc module.
+    private static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
+    private static let followingLink: Int32 = 0x400
+
+    /// `createExclusively` through an unnamed file; false, having changed nothing, when the
+    /// file system or /proc does not offer one.
+    private static func createUnnamedFirst(_ bytes: UnsafeRawBufferPointer, at location: FileLocation, mode: UInt32) throws(FileError) -> Bool {
+        let directory = location.directory.descriptor
+        let fd = Glibc.openat(directory, ".", unnamedFile | O_WRONLY | O_CLOEXEC, mode_t(0o600))
+        guard fd >= 0 else {
+            switch errno {
+            case EOPNOTSUPP, EISDIR, EINVAL, ENOENT: return false
+            default: throw SystemCall.error("open", path: location.path)
+            }
+        }
+        defer { SystemCall.close(fd) }
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw SystemCall.error("fchmod", path: location.path) }
+        try SystemCall.writeAll(fd, bytes, path: location.path)
+        try SystemCall.fsync(fd, path: location.path)
+        // Naming an unnamed file needs its /proc link (linkat with AT_EMPTY_PATH needs a privilege).
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, location.name, followingLink) == 0 else {
+            if errno == ENOENT { return false }  // no /proc
+            throw SystemCall.error("link", path: location.path)
+        }
+        try location.directory.sync()
+        return true
     }
 
     /// Writes and fsyncs a private temp file next to the destination; returns its location.
