@@ -6,14 +6,21 @@ internal import TokenVault
 /// newline could forge a line of output. `--json` output needs none of this: its strings
 /// escape every such character already.
 enum TerminalText {
-    /// Every C0 control (line breaks and tabs too), DEL and C1 control shown as `\xHH`.
+    /// Every C0 control (line breaks and tabs too), DEL and C1 control shown as `\xHH`; every
+    /// invisible format character (bidi overrides and isolates, which reorder what follows them
+    /// on the screen; zero-width spaces and joiners; the byte-order mark) and the Unicode line
+    /// and paragraph separators shown as `\uHHHH`.
     static func printable(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var output = ""
         for scalar in text.unicodeScalars {
             if isControl(scalar) {
                 let digits = String(scalar.value, radix: 16, uppercase: true)
-                output += "\\x" + (digits.count < 2 ? "0" + digits : digits)
+                if scalar.value < 0x100 {
+                    output += "\\x" + (digits.count < 2 ? "0" + digits : digits)
+                } else {
+                    output += "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+                }
             } else {
                 output.unicodeScalars.append(scalar)
             }
@@ -37,12 +44,11 @@ enum TerminalText {
         }
     }
 
-    /// Control characters are rare, so the bytes are checked first and copied whole: printable
-    /// ASCII a word at a time; otherwise no byte below 0x20, no DEL and no 0xC2 (the lead byte
-    /// of every C1 control's UTF-8 form; other characters starting with it take the careful
-    /// path too).
+    /// Control characters are rare, so printable ASCII is checked a word at a time and copied
+    /// whole; anything else (a byte outside printable ASCII) takes the careful path, since the
+    /// format characters are spread over many UTF-8 lead bytes.
     private static func write(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
-        if OutputBytes.isPrintableASCII(bytes) || bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }) {
+        if OutputBytes.isPrintableASCII(bytes) {
             output.append(bytesOf: bytes)
         } else {
             output.append(printable(String(decoding: bytes, as: UTF8.self)))
@@ -50,6 +56,11 @@ enum TerminalText {
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
+        guard scalar.value >= 0xA0 else { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 }

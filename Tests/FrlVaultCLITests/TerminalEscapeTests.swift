@@ -56,4 +56,29 @@ import Testing
             #expect(!json.stdout.contains("\u{7F}") && !json.stdout.contains("\u{9B}"), "\(verb): \(json.stdout.debugDescription)")
         }
     }
+
+    /// Characters that print nothing yet change what the screen says: a right-to-left override
+    /// that reverses the rest of the line, the Unicode line and paragraph separators, and the
+    /// zero-width ones that make two different names look the same.
+    @Test func invisibleFormatCharactersAreEscapedToo() throws {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write("{" + Fixtures.tokenSet("evil\\u202egro.elpmaxe.example.org", scope: "openid\\u2028forged line\\u2029 x\\u200b", expiresAt: 4_102_444_800)
+                  + "}", to: "bidi.json")
+        expectSuccess(box.run(["import", box.path("bidi.json"), "--vault", box.vault, "--keyfile", key, "--namespace", "n\u{2066}\u{FEFF}"]))
+        for verb in [["status"], ["show"], ["show", "--reveal"]] {
+            let text = box.run(verb + ["--vault", box.vault, "--keyfile", key])
+            expectSuccess(text)
+            for raw in ["\u{202E}", "\u{2028}", "\u{2029}", "\u{200B}", "\u{2066}", "\u{FEFF}"] {
+                #expect(!text.stdout.contains(raw), "\(verb) printed \(raw.unicodeScalars.first!.value) raw: \(text.stdout.debugDescription)")
+            }
+            #expect(text.stdout.contains("evil\\u202Egro.elpmaxe.example.org"), "\(verb): \(text.stdout)")
+            #expect(text.stdout.contains("namespace n\\u2066\\uFEFF"), "\(verb): \(text.stdout)")
+        }
+        // Accented and other visible non-ASCII text is printed as it is.
+        box.write("{" + Fixtures.tokenSet("caf\u{E9}.example.org", scope: "openid \u{65E5}\u{672C}", expiresAt: 4_102_444_800) + "}", to: "plain.json")
+        expectSuccess(box.run(["import", box.path("plain.json"), "--vault", box.vault, "--keyfile", key]))
+        let shown = box.run(["show", "--vault", box.vault, "--keyfile", key])
+        #expect(shown.stdout.contains("caf\u{E9}.example.org") && shown.stdout.contains("openid \u{65E5}\u{672C}"), "\(shown.stdout)")
+    }
 }
