@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SecureFile {
     /// Overwrites every byte of the file in place (same inode: random bytes, then zeros, each
     /// pass fsynced), then unlinks it and fsyncs the directory. Nothing there is not an error. A
@@ -14,5 +18,25 @@ extension SecureFile {
         defer { file.close() }
         try file.checkSafeToWipe()
         try file.overwriteAndRemove()
+    }
+
+    /// Everything `overwriteAndRemove` at `path` will need, checked and taken now, so that a
+    /// command can refuse before it does anything else: the file is there, is a regular file of
+    /// ours with no other name, is open for writing, and its directory lets us remove it.
+    /// Call `overwriteAndRemove()` on the result later.
+    public static func prepareOverwriteAndRemove(_ path: String) throws(FileError) -> OverwritableFile {
+        guard let file = try openForOverwrite(path) else { throw .notFound(path: path) }
+        do throws(FileError) {
+            try file.checkSafeToWipe()
+            try file.prepareToOverwrite()
+            // AT_EACCESS (0x200): asked as the effective user, who will unlink.
+            guard faccessat(file.location.directory.descriptor, ".", W_OK | X_OK, 0x200) == 0 else {
+                throw SystemCall.error("unlink", path: path)
+            }
+        } catch {
+            file.close()
+            throw error
+        }
+        return file
     }
 }

@@ -35,7 +35,14 @@ struct Import: ParsableCommand {
     func run() throws {
         let source = try ImportSource(path: file, format: format, section: section ?? namespace)
         let imported = try source.readTokens()
-        if shredSource { try source.checkNothingElseWouldBeShredded() }
+        // Everything the shred needs is checked before anything is imported: a shred that
+        // would fail must not leave the tokens imported and the plaintext still there.
+        var shred: OverwritableFile?
+        if shredSource {
+            try source.checkNothingElseWouldBeShredded()
+            shred = try SecureFile.prepareOverwriteAndRemove(file)
+        }
+        defer { shred?.close() }
 
         let opened = try OpenVault(vault, namespace: namespace)
         let replaced = try opened.storage.update { tokens in
@@ -47,11 +54,11 @@ struct Import: ParsableCommand {
             "imported \(imported.count) token set\(imported.count == 1 ? "" : "s") into namespace "
                 + "\(namespace) of \(opened.path) (\(imported.count - replaced) new, \(replaced) replaced)\n")
 
-        guard shredSource else { return }
+        guard let shred else { return }
         let stored = try opened.storage.readTokens()
         guard imported.allSatisfy({ stored[$0.key] == $0.value }) else { throw CLIError.importNotVerified(path: opened.path) }
         try source.checkUnchanged()
-        try SecureFile.overwriteAndRemove(file)
+        try shred.overwriteAndRemove()
         Posix.writeStandardOutput("shredded \(file)\n")
     }
 }

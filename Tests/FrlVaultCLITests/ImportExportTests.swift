@@ -124,6 +124,17 @@ import Testing
         expectSuccess(box.run(["keygen", box.path("other")]))
         expectFailure(box.run(["import", box.path("tokens.json"), "--shred-source", "--vault", box.vault, "--keyfile", box.path("other")]), 77)
         #expect(box.read("tokens.json") == Fixtures.pythonJSON)
+        // A shred that could not be done is refused before anything is imported: a file
+        // with a second name (the shred would destroy that name's bytes too) and a pipe.
+        #expect(link(box.path("tokens.json"), box.path("second-name")) == 0)
+        expectFailure(box.run(["import", box.path("tokens.json"), "--shred-source", "--vault", box.vault, "--keyfile", key]), 78,
+                      mentioning: ["2 names (hard links)"])
+        #expect(box.read("tokens.json") == Fixtures.pythonJSON)
+        #expect(box.read(box.vault) == before)
+        let piped = box.run(["import", "/dev/fd/5", "--format", "json", "--shred-source", "--vault", box.vault, "--keyfile", key],
+                            descriptors: [5: Array(Fixtures.pythonJSON.utf8)])
+        #expect(piped.status != 0)
+        #expect(box.read(box.vault) == before)
         // Invalid data: nothing imported, nothing shredded.
         box.write(Fixtures.invalidTokenTypeJSON, to: "bad.json")
         expectFailure(box.run(["import", box.path("bad.json"), "--shred-source", "--vault", box.vault, "--keyfile", key]), 65)
