@@ -122,6 +122,7 @@ final class FormatScratch {
     let directory: String
 
     init() throws {
+        ToyCosts.acceptForTests()
         var template = Array("/tmp/frl-format-XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw VaultError.io(path: "/tmp", operation: "mkdtemp", errno: errno)

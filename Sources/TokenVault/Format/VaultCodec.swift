@@ -198,10 +198,28 @@ final class VaultCodec: Sendable {
         return try seal(padded, path: path, nonce: nonce)
     }
 
+    /// Writers refuse an Argon2id cost below the `interactive` preset in either dimension.
+    /// Readers accept costs down to libsodium's minimum (section 7's bounds), so a toy cost
+    /// would otherwise be kept by every rewrite forever; a vault that has one must be rekeyed
+    /// (which reads it, then writes at the new cost).
+    static func checkWritable(_ cost: Argon2idParameters, path: String) throws(VaultError) {
+        let floor = Argon2idParameters.interactive
+        guard cost.opsLimit < floor.opsLimit || cost.memLimitBytes < floor.memLimitBytes else { return }
+        if acceptedBelowInteractive.withLock({ $0.contains(cost) }) { return }
+        throw .unsafeKDFParameters(
+            path: path,
+            reason: "\(cost) is below the interactive preset (\(floor)), too cheap to guess against; rekey the vault with a preset")
+    }
+
+    /// Test seam: the cheap costs the test suites seal with, so that they exercise the vault
+    /// and not Argon2id. Nothing outside the tests adds to it.
+    static let acceptedBelowInteractive = Mutex<Set<Argon2idParameters>>([])
+
     /// Seals an already padded plaintext: the format layer without the JSON layer, so the test
     /// vectors can be re-sealed byte for byte whatever the JSON encoder's whitespace.
     func seal(_ padded: SecureBytes, path: String, nonce: SecretBox.Nonce) throws(VaultError) -> [UInt8] {
         let session = try currentSession(path: path)
+        if case .argon2id(let cost) = session.keyDerivation { try Self.checkWritable(cost, path: path) }
         let header = VaultHeader(keyDerivation: session.keyDerivation, salt: session.salt, nonce: nonce)
         let prefix = header.authenticatedPrefix
         do {

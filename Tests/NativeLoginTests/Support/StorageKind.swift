@@ -1,5 +1,5 @@
 import Foundation
-import TokenVault
+@testable import TokenVault
 import Tokens
 import VaultCrypto
 
@@ -32,9 +32,14 @@ enum StorageKind: String, CaseIterable, Sendable {
 }
 
 enum TestPassphrase {
-    /// The cheapest cost the vault accepts: these tests are about login, not key stretching.
+    /// The cheapest cost the vault reads: these tests are about login, not key stretching.
+    /// Writers refuse it outside the tests (`VaultCodec.checkWritable`).
     static let cheap: Argon2idParameters = {
-        do { return try Argon2idParameters(opsLimit: 1, memLimitBytes: 8192) } catch { fatalError("\(error)") }
+        do {
+            let cost = try Argon2idParameters(opsLimit: 1, memLimitBytes: 8192)
+            VaultCodec.acceptedBelowInteractive.withLock { _ = $0.insert(cost) }
+            return cost
+        } catch { fatalError("\(error)") }
     }()
 
     static func make(_ text: String) throws -> Passphrase {

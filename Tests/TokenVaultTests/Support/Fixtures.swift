@@ -1,11 +1,26 @@
 import Tokens
-import TokenVault
+@testable import TokenVault
 import VaultCrypto
 
 /// A cheap Argon2id cost (1 pass, 8 MiB): tests exercise the vault, not the KDF's strength.
+/// Writers refuse it outside the tests (`VaultCodec.checkWritable`).
 let cheapKDF: Argon2idParameters = {
+    ToyCosts.acceptForTests()
     do { return try Argon2idParameters(opsLimit: 1, memLimitBytes: 8 << 20) } catch { fatalError("\(error)") }
 }()
+
+/// The cheap costs of this suite's fixtures, accepted by writers for the tests only.
+enum ToyCosts {
+    static let costs: [Argon2idParameters] = {
+        do {
+            return [try Argon2idParameters(opsLimit: 1, memLimitBytes: 8 << 20), try Argon2idParameters(opsLimit: 1, memLimitBytes: 8192)]
+        } catch { fatalError("\(error)") }
+    }()
+
+    static func acceptForTests() {
+        VaultCodec.acceptedBelowInteractive.withLock { $0.formUnion(costs) }
+    }
+}
 
 func passphrase(_ text: String) throws -> Passphrase {
     try Array(text.utf8).withUnsafeBytes { raw in try Passphrase(try SecureBytes(copying: raw)) }
