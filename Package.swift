@@ -77,3 +77,21 @@ let package = Package(
 for target in package.targets where ["VaultCryptoTests", "TokenVaultTests"].contains(target.name) {
     target.exclude.append("Vectors")
 }
+
+// libFuzzer targets (tools/fuzz): only with FRL_VAULT_FUZZ=1, built with
+// -sanitize=fuzzer,address -enable-testing by tools/fuzz/run.sh. They call libFuzzer's driver,
+// which only that build links in, so an ordinary build must not see them.
+if Context.environment["FRL_VAULT_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", path: "tools/fuzz/FuzzDriver"))
+    for (name, dependencies) in [
+        ("fuzz-vault-file", ["TokenVault", "VaultCrypto"]),
+        ("fuzz-vault-plaintext", ["TokenVault", "Tokens", "VaultCrypto"]),
+        ("fuzz-import-json", ["Tokens"]),
+        ("fuzz-import-ini", ["Tokens"]),
+        ("fuzz-keyfile", ["TokenVault"]),
+    ] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: (["FuzzDriver"] + dependencies).map { .target(name: $0) },
+            path: "tools/fuzz/targets/\(name)"))
+    }
+}
