@@ -196,3 +196,27 @@ import Tokens
         }
     }
 }
+
+/// Python's int() holds any integer; a 64-bit field holds exactly Int.min...Int.max.
+@Suite struct ExpiryRangeTests {
+    private func expiry(_ literal: String) throws -> Int? {
+        let json = #"{"a": {"scope": "s", "access_token": "A", "expires_at_seconds": "# + literal + #", "resource_server": "a"}}"#
+        return try TokenJSON.decode(Array(json.utf8), path: "x")["a"]?.expiresAtSeconds
+    }
+
+    @Test func theWholeSigned64BitRangeAsAStringAndNothingBeyond() throws {
+        #expect(try expiry(#""-9223372036854775808""#) == Int.min)
+        #expect(try expiry(#"" 9223372036854775807 ""#) == Int.max)
+        #expect(try expiry(#""-0""#) == 0)
+        for outside in [#""-9223372036854775809""#, #""9223372036854775808""#] {
+            #expect(throws: TokenStorageError.self, "\(outside)") { try expiry(outside) }
+        }
+    }
+
+    @Test func integerLiteralsBeyond64BitsAreRefusedNotRounded() throws {
+        #expect(try expiry("-9223372036854775808") == Int.min)
+        for literal in ["-9223372036854775809", "-9223372036854776000", "9223372036854775808"] {
+            #expect(throws: TokenStorageError.self, "\(literal)") { try expiry(literal) }
+        }
+    }
+}

@@ -160,7 +160,9 @@ def open_vault(data, keyfile_key=None, passphrase=None):
         document = json.loads(plaintext.decode("utf-8"))
     except ValueError:
         raise VaultFailure("invalid token data", "not JSON") from None
-    if not isinstance(document, dict) or document.get("frl_vault") != 1 or not isinstance(document.get("namespaces"), dict):
+    # frl_vault: the integer 1 exactly (1.0 and true are refused); namespaces: required, an object.
+    version = document.get("frl_vault") if isinstance(document, dict) else None
+    if type(version) is not int or version != 1 or not isinstance(document.get("namespaces"), dict):
         raise VaultFailure("invalid token data", "not a version 1 document")
     values = {"masterKey": key.hex(), "boxKey": box_key.hex(), "commitment": commitment.hex(),
               "checksum": data[100:116].hex(), "salt": header["salt"].hex(), "nonce": header["nonce"].hex(),

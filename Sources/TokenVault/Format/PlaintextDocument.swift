@@ -158,8 +158,9 @@ enum PlaintextPadding {
     /// roughly ten token sets (~350 bytes of JSON each) says nothing about how many it holds.
     static let minimumCount = 4096
     /// Above the minimum the size grows in steps of 1/16 of the enclosing power of two (and at
-    /// least 1 KiB): at most ~6% overhead, and the size reveals only ~4 bits beyond the
-    /// order of magnitude of the number of tokens.
+    /// least 1 KiB): at most 12.5% overhead past 16 KiB (just above a power of two the step is
+    /// 1/8 of the content), and the size reveals only ~4 bits beyond the order of magnitude
+    /// of the number of tokens.
     static let stepsPerPowerOfTwo = 16
     static let minimumStep = 1024
 

@@ -592,9 +592,13 @@ struct PlaintextParser: ~Copyable {
             guard skipDigits() > 0 else { throw .syntax(offset: index) }
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        // Integers too large for Int are kept as Double, as the Tokens module does; its rules
-        // then refuse them as out of range.
-        if isInteger, let integer = Int(text) { return .int(integer) }
+        // An integer beyond 64 bits is out of range however close it is (Python's int() would
+        // hold it exactly): as an infinite Double the Tokens module's rules refuse it, where a
+        // rounded one could land on Int.min or Int.max.
+        if isInteger {
+            if let integer = Int(text) { return .int(integer) }
+            return .double(bytes[start] == UInt8(ascii: "-") ? -.infinity : .infinity)
+        }
         guard let double = Double(text) else { throw .syntax(offset: start) }
         return .double(double)
     }

@@ -32,7 +32,7 @@ enum PlaintextWriter {
         init(_ namespaces: [String: TokenMap], carrying carried: [String: UnsafeRawBufferPointer] = [:]) {
             var everySetValid = true
             let names = Set(namespaces.keys).union(carried.keys)
-            self.namespaces = names.sorted().map { name in
+            self.namespaces = names.sorted(by: CodePointOrder.precedes).map { name in
                 if namespaces[name] == nil, let raw = carried[name] {
                     return (name, .carried(raw))
                 }

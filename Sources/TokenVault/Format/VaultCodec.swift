@@ -222,17 +222,23 @@ final class VaultCodec: Sendable {
         if case .argon2id(let cost) = session.keyDerivation { try Self.checkWritable(cost, path: path) }
         let header = VaultHeader(keyDerivation: session.keyDerivation, salt: session.salt, nonce: nonce)
         let prefix = header.authenticatedPrefix
+        let file: [UInt8]
         do {
             let commitment = try BLAKE2b.hash(
                 VaultFormat.commitmentLabel + prefix, key: session.masterKey,
                 outputByteCount: VaultFormat.commitmentByteCount)
             let headerBytes = try VaultHeader.serialize(prefix: prefix, commitment: commitment)
-            return SecretBox.seal(
+            file = SecretBox.seal(
                 padded, nonce: nonce, usingKeyDerivedFrom: session.masterKey, context: VaultFormat.boxKeyLabel + prefix,
                 prefixedBy: headerBytes)
         } catch {
             throw VaultError(error, path: path)
         }
+        // Readers refuse a larger file; sealing one would lock the tokens out for good.
+        guard file.count <= VaultFormat.maximumFileSize else {
+            throw .invalidTokenData(path: path, reason: "the vault would be larger than the 64 MiB readers accept")
+        }
+        return file
     }
 
     /// The session to write with: the last decoded vault's, or a new vault's (fresh salt,

@@ -15,6 +15,8 @@
 enum VaultFormat {
     static let magic: [UInt8] = Array("FRLVAULT".utf8)
     static let version: UInt8 = 1
+    /// The largest vault file readers accept (and so writers may write): SecureFile's read cap.
+    static let maximumFileSize = 64 << 20
 
     enum Offset {
         static let magic = 0

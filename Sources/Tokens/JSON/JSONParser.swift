@@ -232,8 +232,10 @@ struct JSONParser {
         }
         // Only ASCII digits, signs, '.', 'e' were consumed, so this cannot fail to decode.
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let value = Int(text) {
-            return .int(value)
+        if isInteger {
+            // Beyond 64 bits: infinite, so the token rules refuse it rather than a rounded value
+            // landing on Int.min or Int.max.
+            return Int(text).map(JSONValue.int) ?? .double(text.hasPrefix("-") ? -.infinity : .infinity)
         }
         guard let value = Double(text) else { throw failure("invalid number") }
         return .double(value)

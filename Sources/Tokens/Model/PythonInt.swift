@@ -33,7 +33,9 @@ enum PythonInt {
             negative = sign == "-"
             scalars.removeFirst()
         }
-        var magnitude = 0
+        // Accumulated as a negative number, whose range reaches Int.min: "-9223372036854775808"
+        // fits in 64 bits, its magnitude does not.
+        var negated = 0
         var sawDigit = false
         var previousWasUnderscore = false
         for scalar in scalars {
@@ -44,15 +46,16 @@ enum PythonInt {
                 continue
             }
             guard let digit = decimalDigit(scalar) else { return nil }
-            let (shifted, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(digit)
+            let (shifted, overflow1) = negated.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.subtractingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
-            magnitude = sum
+            negated = sum
             sawDigit = true
             previousWasUnderscore = false
         }
         guard sawDigit, !previousWasUnderscore else { return nil }
-        return negative ? -magnitude : magnitude
+        if negative { return negated }
+        return negated == Int.min ? nil : -negated
     }
 
     /// Any Unicode decimal digit (Python's `int` accepts "١٢٣" too).
