@@ -15,6 +15,8 @@ struct VaultVector: Codable, Sendable, CustomTestStringConvertible {
     var keyfile: String?
     /// The passphrase, whose UTF-8 bytes are the Argon2id password (passphrase vectors).
     var passphrase: String?
+    /// Those bytes in hex, so that no reader has to guess an encoding.
+    var passphraseHex: String?
     var opsLimit: UInt64
     var memLimitBytes: UInt64
     var salt: String
@@ -62,6 +64,30 @@ enum VaultVectors {
                 expiresAtSeconds: 1_767_232_800, resourceServer: "groups.api.globus.org"),
         ],
     ])
+
+    /// Above 4 KiB (so the padding rule's step shows), with escapes, controls the writer must
+    /// escape and characters it must not (DEL, C1, U+2028), and non-ASCII names.
+    static let largeDocument: VaultDocument = {
+        var clients: TokenMap = [:]
+        for index in 0..<16 {
+            let server = "rs\(index < 10 ? "0" : "")\(index).d\u{E1}t\u{E1}.example.org"
+            clients[server] = TokenSet(
+                scope: "urn:globus:auth:scope:\(server):all \"quoted\" back\\slash tab\there \u{1}\u{1F}\u{7F}\u{85}\u{2028} \u{65E5}\u{672C} \u{1F511}",
+                accessToken: "Ag\(index)ExampleAccessToken" + String(repeating: "x", count: 40),
+                refreshToken: index.isMultiple(of: 3) ? nil : "Ag\(index)ExampleRefreshToken",
+                expiresAtSeconds: index.isMultiple(of: 5) ? Int.min + index : 1_767_225_600 + index, resourceServer: server)
+        }
+        return VaultDocument(namespaces: [
+            "client-\u{E9}": clients,
+            "tokens": document.namespaces["tokens"] ?? [:],
+            "empty": [:],
+        ])
+    }()
+
+    /// What the Swift-written vector `name` holds.
+    static func document(named name: String) -> VaultDocument {
+        name == "v1-keyfile-large" ? largeDocument : document
+    }
 
     static let keyBytes = [UInt8](0..<32)
     static let passphrase = "correct horse battery staple"

@@ -52,7 +52,7 @@ struct FormatVectorTests {
         #expect(padded.withUnsafeBytes { Array($0) } == plaintext + [0x80] + [UInt8](repeating: 0, count: vector.paddedLength - plaintext.count - 1))
         let document = try PlaintextDocument.decode(padded, path: vector.file)
         if vector.writer == "swift" {
-            #expect(document == VaultVectors.document)
+            #expect(document == VaultVectors.document(named: vector.name))
             // Byte for byte: same salt (kept from the decode), same nonce, same plaintext.
             let resealed = try codec.seal(padded, path: vector.file, nonce: try SecretBox.Nonce(bytes: [UInt8](hex: vector.nonce)))
             #expect(resealed == file)
@@ -81,18 +81,22 @@ struct FormatVectorTests {
         "write the frozen vectors (only on request)",
         .enabled(if: ProcessInfo.processInfo.environment["FRL_VAULT_WRITE_VECTORS"] == "1"))
     func writeVectors() throws {
-        var vectors = (try? VaultVectors.load())?.filter { $0.writer != "swift" } ?? []
+        var vectors = ((try? VaultVectors.load())?.filter { $0.writer != "swift" } ?? []).map { vector in
+            var vector = vector
+            vector.passphraseHex = vector.passphrase.map { Array($0.utf8).hex }
+            return vector
+        }
         let key = try VaultVectors.keyBytes.withUnsafeBytes { try SymmetricKey(copying: $0) }
         let keyfileText = try KeyfileFormat.encode(key).withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         let passphrase = try Array(VaultVectors.passphrase.utf8).withUnsafeBytes { try Passphrase(copying: $0) }
         let salt = try Argon2id.Salt(bytes: VaultVectors.salt)
         let nonce = try SecretBox.Nonce(bytes: VaultVectors.nonce)
         let cases: [(String, KeyMaterial, Argon2idParameters?)] =
-            [("v1-keyfile", .rawKey(key), nil)]
+            [("v1-keyfile", .rawKey(key), nil), ("v1-keyfile-large", .rawKey(key), nil)]
             + Argon2idParameters.presets.map { ("v1-passphrase-\($0.name)", .passphrase(passphrase, $0.parameters), $0.parameters) }
         for (name, material, parameters) in cases {
             let codec = VaultCodec(keyMaterial: material, saltForNewVault: salt)
-            let file = try codec.encode(VaultVectors.document, path: name, nonce: nonce)
+            let file = try codec.encode(VaultVectors.document(named: name), path: name, nonce: nonce)
             let masterKey = try parameters.map { try Argon2id.deriveKey(from: passphrase, salt: salt, parameters: $0) } ?? key
             let boxKey = try BLAKE2b.deriveKey(from: masterKey, message: VaultFormat.boxKeyLabel + Array(file[..<68]))
             let padded = try codec.openPadded(file, path: name)
@@ -101,6 +105,7 @@ struct FormatVectorTests {
             vectors.append(VaultVector(
                 name: name, file: "\(name).vault", keyDerivation: parameters == nil ? "keyfile" : "argon2id",
                 keyfile: parameters == nil ? keyfileText : nil, passphrase: parameters == nil ? nil : VaultVectors.passphrase,
+                passphraseHex: parameters == nil ? nil : Array(VaultVectors.passphrase.utf8).hex,
                 opsLimit: parameters?.opsLimit ?? 0, memLimitBytes: parameters?.memLimitBytes ?? 0,
                 salt: salt.bytes.hex, nonce: nonce.bytes.hex, masterKey: masterKey.withUnsafeBytes { Array($0) }.hex,
                 boxKey: boxKey.withUnsafeBytes { Array($0) }.hex, commitment: Array(file[68..<100]).hex,

@@ -70,4 +70,21 @@ struct SpecEdgeTests {
         }
         #expect(contents(of: place.vault) == before)
     }
+
+    @Test("a vault file over 64 MiB is refused as not a vault before anything else")
+    func overTheReadCap() throws {
+        let place = try VaultPlace()
+        try place.storage().writeTokens(sampleTokens("c"))
+        // A real vault's bytes, then a hole up to one byte past the cap (sparse: no 64 MiB written).
+        #expect(truncate(place.vault, off_t(VaultFormat.maximumFileSize + 1)) == 0)
+        #expect(throws: VaultError.notAVault(path: place.vault)) { try place.storage().readTokens() }
+        // At the cap exactly it is read, and then found damaged (the zeros are not its box).
+        #expect(truncate(place.vault, off_t(VaultFormat.maximumFileSize)) == 0)
+        #expect {
+            try place.storage().readTokens()
+        } throws: { error in
+            guard case .damaged? = error as? VaultError else { return false }
+            return true
+        }
+    }
 }
