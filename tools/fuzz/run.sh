@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (tools/fuzz/targets) with AddressSanitizer and LeakSanitizer and
 # runs each from its committed seeds (tools/fuzz/seeds), for a time or a number of runs.
 #
-#   tools/fuzz/run.sh [--seconds S | --runs N] [--jobs J] [TARGET ...]
+#   tools/fuzz/run.sh [--seconds S | --runs N] [--max-len BYTES] [TARGET ...]
 #
 # Default: every target for 30 seconds. A crash, a leak, a disagreement between the two
 # plaintext readers (the target traps) or a timeout fails the run; the input that caused it is
@@ -14,11 +14,13 @@ source tools/setup.sh
 
 all=(fuzz-vault-file fuzz-vault-plaintext fuzz-import-json fuzz-import-ini fuzz-keyfile)
 limit=(-max_total_time=30)
+extra=()
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) limit=(-max_total_time="$2"); shift 2 ;;
         --runs) limit=(-runs="$2"); shift 2 ;;
+        --max-len) extra=(-max_len="$2"); shift 2 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -37,8 +39,8 @@ status=0
 for target in "${targets[@]}"; do
     corpus="$(mktemp -d)"
     seeds="tools/fuzz/seeds/${target#fuzz-}"
-    echo "fuzz: running $target (${limit[*]}) from $seeds" >&2
-    if ! ".build-fuzz/release/$target" "$corpus" "$seeds" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
+    echo "fuzz: running $target (${limit[*]} ${extra[*]+"${extra[*]}"}) from $seeds" >&2
+    if ! ".build-fuzz/release/$target" "$corpus" "$seeds" "${limit[@]}" ${extra[@]+"${extra[@]}"} -timeout=10 -rss_limit_mb=2048 \
             -print_final_stats=1 -artifact_prefix=".build-fuzz/artifacts/$target-" >".build-fuzz/$target.log" 2>&1; then
         status=1
         echo "fuzz: error: $target failed; see .build-fuzz/$target.log and .build-fuzz/artifacts/" >&2
