@@ -37,6 +37,6 @@ enum ExitStatus: Int32, CaseIterable {
           74  other read or write failure
           75  lock timeout: another process holds the vault's lock
           77  wrong key or passphrase, or permission denied
-          78  unsafe permissions or unsafe KDF parameters
+          78  unsafe permissions, a file or link planted by another user, or unsafe KDF parameters
         """
 }
