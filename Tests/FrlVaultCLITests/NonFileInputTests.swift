@@ -26,6 +26,17 @@ import Testing
         #expect(shown.stdout.contains("transfer.api.globus.org"))
     }
 
+    @Test("an import file over 16 MiB is refused before it is read, naming the limit")
+    func importSizeLimit() {
+        let box = Sandbox()
+        let key = box.makeKeyfileVault()
+        box.write("{}", to: "large.json")
+        // Sparse: the size is what is checked, before a byte is read.
+        #expect(truncate(box.path("large.json"), off_t(16 << 20) + 1) == 0)
+        expectFailure(box.run(["import", box.path("large.json"), "--vault", box.vault, "--keyfile", key]), 65,
+                      mentioning: [box.path("large.json"), "16777216-byte limit"])
+    }
+
     @Test("a socket as vault, keyfile or passphrase file is 65 or 66, not an i/o error")
     func socketsAreNotFiles() {
         let box = Sandbox()
