@@ -43,6 +43,10 @@ public final class FileLocation: Sendable {
     /// The directory's path as messages name it.
     public var directoryPath: String { directory.path }
 
+    /// Whether the directory could be opened for reading, which its fsync (making a rename,
+    /// link or unlink durable) and the scan for leftovers need.
+    public var directoryIsReadable: Bool { directory.isReadable }
+
     /// The status of what the name leads to now, without following a symbolic link, or nil when
     /// nothing is there.
     public func status() throws(FileError) -> FileStatus? {

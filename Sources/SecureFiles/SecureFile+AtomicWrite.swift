@@ -13,7 +13,8 @@ extension SecureFile {
     public static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to location: FileLocation, mode: UInt32? = nil) throws(FileError) {
         let existing = try location.status()
         if existing?.isDirectory == true { throw .isDirectory(path: location.path) }
-        let finalMode = mode ?? existing.flatMap { $0.isRegularFile ? $0.mode : nil } ?? 0o600
+        // Permission bits only: no setuid, setgid or sticky bit is carried over.
+        let finalMode = mode ?? existing.flatMap { $0.isRegularFile ? $0.mode & 0o777 : nil } ?? 0o600
         let temp = try writeTempFile(bytes, besides: location, mode: finalMode)
         guard renameat(location.directory.descriptor, temp.name, location.directory.descriptor, location.name) == 0 else {
             let failure = SystemCall.error("rename", path: location.path)

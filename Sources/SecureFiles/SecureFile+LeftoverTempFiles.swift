@@ -74,7 +74,7 @@ extension SecureFile {
             guard try file.starts(with: magic, acceptingShorterFile: true) else { return false }
         }
         // Already away from any name a reader opens: overwritten where it lies.
-        try file.overwriteAndRemove(takingNameAwayFirst: false)
+        try file.overwriteAndRemove()
         return true
     }
 

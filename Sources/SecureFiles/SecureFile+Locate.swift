@@ -87,11 +87,21 @@ extension SecureFile {
     /// A link is followed only when its owner is us or root: only they can have chosen where it
     /// points. This is stricter than the kernel's `protected_symlinks`, which in a sticky
     /// world-writable directory also trusts the directory's owner and elsewhere trusts everyone.
+    /// A link with a second name is refused too: where `fs.protected_hardlinks` is 0, another
+    /// user can hard-link a symbolic link of ours (or root's) into a directory of theirs, and
+    /// it keeps its owner there.
     private static func checkMayFollow(_ link: FileStatus, link path: String) throws(FileError) {
-        guard link.ownerID != 0, link.ownerID != getuid(), link.ownerID != geteuid() else { return }
+        let trusted = link.ownerID == 0 || link.ownerID == getuid() || link.ownerID == geteuid()
+        if trusted && link.linkCount == 1 { return }
+        guard trusted else {
+            throw .untrustedFile(
+                path: path,
+                reason: "a symbolic link owned by another user (uid \(link.ownerID)) is never followed: it could point anywhere, at your own files too",
+                fix: "sudo rm \(ShellQuoting.quoted(path))")
+        }
         throw .untrustedFile(
             path: path,
-            reason: "a symbolic link owned by another user (uid \(link.ownerID)) is never followed: it could point anywhere, at your own files too",
+            reason: "a symbolic link with \(link.linkCount) names (hard links) is never followed: another user may have linked it here",
             fix: "sudo rm \(ShellQuoting.quoted(path))")
     }
 

@@ -96,12 +96,13 @@ public final class OverwritableFile {
         if let magic, !(try starts(with: magic)) { throw .notRegularFile(path: path) }
     }
 
-    /// Takes the name away first (a rename to a `.wipe-` name beside it), then `overwrite`, then
-    /// unlinks: a reader that opens the name meanwhile finds nothing, never a half-overwritten
-    /// file, and a process killed mid-wipe leaves a name that `leftoverTempFiles` recognises.
-    /// `takingNameAwayFirst` false: a file no reader opens by name (a leftover temp file) is
-    /// overwritten where it lies.
-    public func overwriteAndRemove(takingNameAwayFirst: Bool = true) throws(FileError) {
+    /// `overwrite`, then unlink. With `takingNameAwayFirst` (for a vault, which lock-free readers
+    /// open by name) the name is taken away first, by a rename to a `.wipe-` name beside it: a
+    /// reader that opens the name meanwhile finds nothing, never a half-overwritten file, and a
+    /// process killed mid-wipe leaves a name that the vault's `leftoverTempFiles` recognises.
+    /// Without it (the default: any other file) the file is overwritten where it lies, so that
+    /// nothing can be left under a name nobody looks at.
+    public func overwriteAndRemove(takingNameAwayFirst: Bool = false) throws(FileError) {
         try prepareToOverwrite()
         guard takingNameAwayFirst else {
             try overwrite()

@@ -33,6 +33,8 @@ extension SecureFile {
             guard faccessat(file.location.directory.descriptor, ".", W_OK | X_OK, 0x200) == 0 else {
                 throw SystemCall.error("unlink", path: path)
             }
+            // The removal is made durable with an fsync of the directory, which needs it open.
+            guard file.location.directory.isReadable else { throw .permissionDenied(path: file.location.directoryPath) }
         } catch {
             file.close()
             throw error

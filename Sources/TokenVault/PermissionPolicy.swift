@@ -41,6 +41,8 @@ enum PermissionPolicy {
     static func checkDirectory(of location: FileLocation) throws(VaultError) {
         let directory = location.directoryPath
         let status = try mappingFileErrors(role: .other) { () throws(FileError) in try location.directoryStatus() }
+        // Refused before anything changes: a write here would rename and then fail its fsync.
+        guard location.directoryIsReadable else { throw .permissionDenied(path: directory) }
         try checkOwner(status, path: directory, what: "directory")
         if status.isWritableByOthers && !status.isSticky {
             throw .unsafePermissions(

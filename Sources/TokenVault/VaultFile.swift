@@ -170,7 +170,7 @@ struct VaultFile {
         guard let vault = found else { throw .missingVault(path: path) }
         defer { if opened == nil { vault.close() } }
         try mappingFileErrors(role: .other) { () throws(FileError) in
-            try vault.overwriteAndRemove()
+            try vault.overwriteAndRemove(takingNameAwayFirst: true)
             if let link = location.link {
                 // The symbolic link that named the vault would dangle, and a later write through
                 // a dangling link fails; clearing removes the name too.

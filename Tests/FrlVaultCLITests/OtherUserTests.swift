@@ -121,6 +121,30 @@ struct OtherUserTests {
         #expect(machine.bytes(planted) == vaultBefore)
     }
 
+    @Test("a symbolic link of the victim's, hard-linked into a shared directory, is not followed")
+    func hardLinkedSymlinkIsNotFollowed() throws {
+        let machine = try SharedMachine()
+        let (vault, key) = machine.victimVault()
+        let vaultBefore = machine.bytes(vault)
+        let ownLink = machine.home + "/vault-link"
+        expectSuccess(machine.victim.run("/bin/ln", ["-s", vault, ownLink], environment: ["PATH": Posix.path]))
+        // What another user can do while fs.protected_hardlinks=0: link(2) names the link itself,
+        // which keeps its owner. Made by root here, so the test does not depend on the sysctl.
+        let planted = machine.shared + "/borrowed.vault"
+        #expect(link(ownLink, planted) == 0)
+        for arguments in [
+            ["clear", "--without-key", "--yes", "--vault", planted],
+            ["clear", "--yes", "--vault", planted, "--keyfile", key],
+        ] {
+            expectFailure(machine.asVictim(arguments), 78, mentioning: ["symbolic link with 2 names (hard links)"])
+        }
+        #expect(machine.bytes(vault) == vaultBefore, "the victim's vault changed")
+        // The victim's own name for it is the same link, refused too until the other name goes.
+        expectFailure(machine.asVictim(["verify", "--vault", ownLink, "--keyfile", key]), 78)
+        #expect(unlink(planted) == 0)
+        expectSuccess(machine.asVictim(["verify", "--vault", ownLink, "--keyfile", key]))
+    }
+
     @Test("a lock file, keyfile or vault another user planted is refused with 78 and the command that removes it")
     func plantedFilesAreNamed() throws {
         let machine = try SharedMachine()
