@@ -24,6 +24,8 @@ extension SecureFile {
             throw failure
         }
         defer { closedir(directory) }
+        // A duplicate shares the original's position in the directory: start from the top.
+        rewinddir(directory)
         var found: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

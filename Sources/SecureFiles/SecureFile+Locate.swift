@@ -29,6 +29,8 @@ extension SecureFile {
         var shownPath = path
         while let component = pending.popLast() {
             let isLast = pending.isEmpty
+            // ".." names a directory, never a file in one.
+            if isLast && component == ".." { throw .isDirectory(path: shownPath) }
             let fd: Int32
             do {
                 fd = try SystemCall.openat(current.descriptor, String(component), SystemCall.pathOnly | O_NOFOLLOW, path: path)
