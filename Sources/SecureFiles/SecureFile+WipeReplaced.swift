@@ -51,13 +51,6 @@ extension SecureFile {
         try old?.overwrite()
     }
 
-    public static func writeAtomicallyWipingReplaced(
-        _ bytes: [UInt8], to path: String, mode: UInt32? = nil, onlyIfStartingWith magic: [UInt8]? = nil,
-        replaced: () -> Void = {}
-    ) throws(FileError) {
-        try writeAtomicallyWipingReplaced(bytes, to: try locate(path), mode: mode, onlyIfStartingWith: magic, replaced: replaced)
-    }
-
     /// Test seam: in-place overwrites of these paths fail with EIO, as a failing disk would. A
     /// failure after the rename is the one outcome of a wipe that a test cannot provoke for real.
     static let failingOverwrites = Mutex<Set<String>>([])
