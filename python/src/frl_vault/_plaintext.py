@@ -69,7 +69,7 @@ def parse(plaintext: bytes, path: str) -> Namespaces:
     except json.JSONDecodeError as error:
         raise InvalidTokenDataError(path, f"not valid JSON ({error.msg} at byte {_offset(text, error.pos)})") from None
     except RecursionError:
-        raise InvalidTokenDataError(path, f"the document nests deeper than {MAXIMUM_DEPTH}") from None
+        raise InvalidTokenDataError(path, f"the plaintext nests deeper than {MAXIMUM_DEPTH} levels") from None
     except _Refusal as refusal:
         raise InvalidTokenDataError(path, str(refusal)) from None
     return _namespaces(document, path)
@@ -108,7 +108,7 @@ def _check_depth(value: Any, depth: int, path: str) -> None:
         current, level = pending.pop()
         if isinstance(current, (dict, list)):
             if level >= MAXIMUM_DEPTH:
-                raise InvalidTokenDataError(path, f"the document nests deeper than {MAXIMUM_DEPTH}")
+                raise InvalidTokenDataError(path, f"the plaintext nests deeper than {MAXIMUM_DEPTH} levels")
             children = current.values() if isinstance(current, dict) else current
             pending.extend((child, level + 1) for child in children)
 
