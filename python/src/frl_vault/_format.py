@@ -215,8 +215,9 @@ def derive(key: Key, kdf: int, costs: Optional[Argon2idCosts], salt: bytes, path
     return DerivedKeys(kdf, costs, salt, bytearray(master))
 
 
-def open_box(data: bytes, header: Header, keys: DerivedKeys, path: str) -> bytes:
-    """Steps 7 to 9: the commitment, the box, the padding. Returns the JSON bytes."""
+def open_box(data: bytes, header: Header, keys: DerivedKeys, path: str) -> memoryview:
+    """Steps 7 to 9: the commitment, the box, the padding. Returns the JSON bytes, as a view
+    of the decrypted buffer (a copy of a large vault's plaintext costs as much as parsing it)."""
     prefix = data[:BOUND_PREFIX_SIZE]
     if not hmac.compare_digest(keys.commitment(prefix), header.commitment):
         raise WrongKeyError(path)
@@ -259,12 +260,13 @@ def pad(document: bytes) -> bytes:
     return document + b"\x80" + bytes(padded_length(len(document)) - len(document) - 1)
 
 
-def unpad(padded: bytes, path: str) -> bytes:
-    """The bytes before the last 0x80 that only zeros follow; none such is damage."""
-    end = len(padded.rstrip(b"\0"))
-    if end == 0 or padded[end - 1] != 0x80:
+def unpad(padded: bytes, path: str) -> memoryview:
+    """The bytes before the last 0x80 that only zeros follow; none such is damage. (The last
+    0x80 anywhere is the marker if anything is: an earlier one has this one after it.)"""
+    marker = padded.rfind(b"\x80")
+    if marker < 0 or padded.count(b"\0", marker + 1) != len(padded) - marker - 1:
         raise DamagedVaultError(path, "malformed padding")
-    return padded[:end - 1]
+    return memoryview(padded)[:marker]
 
 
 def _blake2b(message: bytes, size: int, key: Union[bytes, bytearray] = b"") -> bytes:

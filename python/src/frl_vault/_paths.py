@@ -115,14 +115,17 @@ class Location:
         self.directory.sync()
 
 
-def locate(path: str, follow_final_link: bool = True) -> Location:
+def locate(path: str, follow_final_link: bool = True, for_writing: bool = True) -> Location:
     """Resolves `path` to the directory holding its last component (which need not exist).
+    For writing, the directory is opened for reading too (the leftover scan and the fsync
+    need that); a read needs only the path-only handle.
 
     Raises PathNotFound when a directory on the way is missing, PathIsDirectory when the path
     names no last component, UnsafePermissionsError for a link another user owns or that has
     a second name, NotRegularFile for a /proc link to a pipe or socket."""
     if not path:
         raise PathNotFound(path)
+    finish = _readable if for_writing else _as_is
     current = _starting_directory(path.startswith("/"), path)
     pending: List[str] = list(reversed(_components(path)))
     links_followed = 0
@@ -137,7 +140,7 @@ def locate(path: str, follow_final_link: bool = True) -> Location:
             fd = os.open(component, _PATH_ONLY | os.O_NOFOLLOW, dir_fd=current.fd)
         except FileNotFoundError:
             if last:
-                return Location(_readable(current), component, shown, named_link)
+                return Location(finish(current), component, shown, named_link)
             raise PathNotFound(path) from None
         except NotADirectoryError:
             raise PathNotFound(path) from None
@@ -149,7 +152,7 @@ def locate(path: str, follow_final_link: bool = True) -> Location:
         if stat.S_ISLNK(info.st_mode):
             try:
                 if last and not follow_final_link:
-                    return Location(_readable(current), component, shown, named_link)
+                    return Location(finish(current), component, shown, named_link)
                 _check_may_follow(info, shown if last else path)
                 links_followed += 1
                 if links_followed > MAXIMUM_LINKS_FOLLOWED:
@@ -164,7 +167,7 @@ def locate(path: str, follow_final_link: bool = True) -> Location:
                 raise PathNotFound(path)
             if last:
                 if named_link is None:
-                    named_link = Location(_readable(current), component, shown)
+                    named_link = Location(finish(current), component, shown)
                 shown = target if target.startswith("/") else current.path_of(target)
             if target.startswith("/"):
                 current = _starting_directory(True, path)
@@ -179,7 +182,7 @@ def locate(path: str, follow_final_link: bool = True) -> Location:
             os.close(fd)
             if not last:
                 raise PathNotFound(path)
-            return Location(_readable(current), component, shown, named_link)
+            return Location(finish(current), component, shown, named_link)
     raise PathIsDirectory(path)
 
 
@@ -208,6 +211,10 @@ def _starting_directory(absolute: bool, path: str) -> Directory:
     except OSError as error:
         raise VaultIOError(path, "open", error.errno) from None
     return Directory(fd, start, readable=False)
+
+
+def _as_is(directory: Directory) -> Directory:
+    return directory
 
 
 def _readable(directory: Directory) -> Directory:

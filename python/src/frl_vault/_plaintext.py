@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple, Union
 
 from ._tokens import TokenMap, clean_token_map, name_key
 from .errors import InvalidTokenDataError
@@ -49,10 +49,10 @@ def _wide_int(text: str) -> Any:
     return int(text)
 
 
-def parse(plaintext: bytes, path: str) -> Namespaces:
+def parse(plaintext: Union[bytes, memoryview], path: str) -> Namespaces:
     """Step 10 of section 4: the JSON document, every token set validated."""
     try:
-        text = plaintext.decode("utf-8")
+        text = str(plaintext, "utf-8")
     except UnicodeDecodeError:
         raise InvalidTokenDataError(path, "the document is not valid UTF-8") from None
     hook = _unique_ascii_members if text.isascii() else _unique_members

@@ -113,7 +113,7 @@ class VaultTokenStorage:
         """This namespace's token map; empty when there is no vault or no such namespace."""
         with self._mutex:
             try:
-                location = locate(self.path)
+                location = locate(self.path, for_writing=False)
             except PathNotFound:
                 return {}
             except (PathIsDirectory, NotRegularFile):
