@@ -18,7 +18,6 @@ import pytest
 from fake_globus_auth import FakeGlobusAuth
 
 _TESTS_DIR = Path(__file__).resolve().parent
-_REPO_ROOT = _TESTS_DIR.parents[1]
 _BROWSER_FOLLOW = _TESTS_DIR / "browser_follow.py"
 
 
@@ -70,26 +69,25 @@ def browser_follows_redirects(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def frl_vault_binary() -> Path:
-    """The Swift CLI: $FRL_VAULT_BINARY, else the debug build in this checkout, else skip."""
-    configured = os.environ.get("FRL_VAULT_BINARY")
-    if configured:
-        binary = Path(configured)
-        if not (binary.is_file() and os.access(binary, os.X_OK)):
-            pytest.fail(f"FRL_VAULT_BINARY={configured} is not an executable file")
-        return binary
-    debug_build = _REPO_ROOT / ".build" / "debug" / "frl-vault"
-    if debug_build.is_file() and os.access(debug_build, os.X_OK):
-        return debug_build
-    pytest.skip(f"no frl-vault binary: set FRL_VAULT_BINARY or run 'swift build' (looked for {debug_build})")
+    """The Swift CLI: $FRL_VAULT_BINARY, else the debug build in this checkout, else skip. A
+    $FRL_VAULT_BINARY that names no executable fails instead: it is a mistake to report."""
+    from vault_test_support import find_binary
+
+    binary, why_not = find_binary()
+    if binary is None:
+        if os.environ.get("FRL_VAULT_BINARY"):
+            pytest.fail(why_not)
+        pytest.skip(why_not)
+    return binary
 
 
 # ---- END fixtures for test_native_client.py ----------------------------------------------------
 
 
 # --- interop fixtures ---
-# vault_cli: the Swift `frl-vault` command as a child process, for test_interop.py and
-# test_vectors.py. Self-contained (it does not use frl_vault_binary above), so either block can
-# change without breaking the other.
+# interop_cli: the Swift `frl-vault` command as a child process, for test_interop.py and
+# test_vectors.py. Self-contained (it uses no other block's fixture or helper), so blocks can
+# change independently.
 
 import os as _os
 import subprocess
@@ -98,10 +96,9 @@ from typing import Dict, Optional
 
 import pytest as _pytest
 
-_INTEROP_REPO_ROOT = _Path(__file__).resolve().parents[2]
 
 
-class VaultCLI:
+class InteropCLI:
     """Runs `frl-vault` with a scrubbed environment: no $FRL_VAULT* variable of the developer's
     can pick the vault or the key, so every command names both on its command line, and stdin
     is /dev/null so a missing key source fails at once (status 64) instead of prompting."""
@@ -127,21 +124,70 @@ class VaultCLI:
 
 
 @_pytest.fixture(scope="session")
-def vault_cli() -> VaultCLI:
-    """$FRL_VAULT_BINARY (tools/test.sh points it at the release build), else the debug build in
-    this checkout; skips when neither exists, since building it is not this suite's job."""
-    configured = _os.environ.get("FRL_VAULT_BINARY")
-    if configured:
-        binary = _Path(configured)
-        if not (binary.is_file() and _os.access(binary, _os.X_OK)):
-            _pytest.fail(f"FRL_VAULT_BINARY={configured} is not an executable file")
-        return VaultCLI(binary)
-    debug_build = _INTEROP_REPO_ROOT / ".build" / "debug" / "frl-vault"
-    if debug_build.is_file() and _os.access(debug_build, _os.X_OK):
-        return VaultCLI(debug_build)
-    _pytest.skip(
-        "the Swift frl-vault binary is needed for interoperability tests: set FRL_VAULT_BINARY or "
-        f"run 'swift build' (looked for {debug_build})")
+def interop_cli(frl_vault_binary: _Path) -> InteropCLI:
+    """The binary `frl_vault_binary` finds (tools/test.sh points it at the release build)."""
+    return InteropCLI(frl_vault_binary)
 
 
 # --- end interop fixtures ---
+
+
+# --- concurrency fixtures ---
+# For test_concurrency.py and test_hostile.py; the helpers live in vault_test_support.py and the
+# child processes' code in vault_child.py.
+
+import vault_test_support as _vts
+
+
+@pytest.fixture(scope="session")
+def vault_cli(frl_vault_binary: Path) -> "_vts.VaultCLI":
+    """The Swift `frl-vault` that `frl_vault_binary` finds, with this block's helpers."""
+    return _vts.VaultCLI(frl_vault_binary)
+
+
+@pytest.fixture
+def vault_children() -> "Iterator[_vts.Children]":
+    """Starts child processes; any still alive when the test ends is killed (by its pid)."""
+    children = _vts.Children()
+    try:
+        yield children
+    finally:
+        children.close()
+
+
+@pytest.fixture
+def secret_watch() -> "Iterator[_vts.SecretWatch]":
+    """Register secrets and record error texts; the test fails if any text holds a secret."""
+    watch = _vts.SecretWatch()
+    yield watch
+    leaks = watch.leaks()
+    assert not leaks, f"error texts contain secrets: {leaks[:5]}"
+
+
+@pytest.fixture(scope="session")
+def unix_users() -> "tuple[_vts.UnixUser, _vts.UnixUser]":
+    """(victim, intruder): the real Unix users the Swift OtherUserTests use, made if missing;
+    skips unless root with useradd and setpriv."""
+    victim, why_not_victim = _vts.make_user("frlvault-victim")
+    intruder, why_not_intruder = _vts.make_user("frlvault-intruder")
+    if victim is None or intruder is None:
+        pytest.skip(why_not_victim or why_not_intruder)
+    if victim.uid == intruder.uid or 0 in (victim.uid, intruder.uid):
+        pytest.skip(f"the test users are not two distinct non-root users: {victim}, {intruder}")
+    return victim, intruder
+
+
+@pytest.fixture(scope="session")
+def user_python(unix_users: "tuple[_vts.UnixUser, _vts.UnixUser]") -> "Iterator[_vts.UserPython]":
+    """An interpreter the test users can run, with frl_vault copied where they can read it."""
+    import shutil as _shutil
+
+    python, why_not, lib = _vts.UserPython.build(probe_as=unix_users[0])
+    try:
+        if python is None:
+            pytest.skip(why_not)
+        yield python
+    finally:
+        _shutil.rmtree(lib, ignore_errors=True)
+
+# --- end concurrency fixtures ---

@@ -13,6 +13,7 @@ import pytest
 
 import frl_vault
 from frl_vault import _format
+from vault_test_support import find_binary
 from frl_vault._format import Keyfile
 
 KEY = bytes(range(32))
@@ -102,11 +103,10 @@ REFUSED: List[str] = [
 def frl_vault_cli() -> Optional[str]:
     """The Swift binary if there is one: the Python rules are checked either way, the agreement
     with Swift where it can be (always in the test command, which sets $FRL_VAULT_BINARY)."""
-    configured = os.environ.get("FRL_VAULT_BINARY")
-    if configured:
-        return configured
-    debug_build = Path(__file__).resolve().parents[2] / ".build" / "debug" / "frl-vault"
-    return str(debug_build) if debug_build.exists() else None
+    binary, why_not = find_binary()
+    if binary is None and os.environ.get("FRL_VAULT_BINARY"):
+        pytest.fail(why_not)
+    return str(binary) if binary else None
 
 
 def seal(plaintext: bytes) -> bytes:

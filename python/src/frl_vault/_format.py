@@ -115,17 +115,23 @@ def _zero(buffer: bytearray) -> None:
 
 
 def check_readable_costs(opslimit: int, memlimit: int, path: str) -> None:
+    problem = _bounds_problem(opslimit, memlimit)
+    if problem:
+        raise UnsafeKDFParametersError(path, f"Argon2id parameters out of bounds: {problem}")
+
+
+def _bounds_problem(opslimit: int, memlimit: int) -> str:
     low, high = OPSLIMIT_BOUNDS
     if not low <= opslimit <= high:
-        raise UnsafeKDFParametersError(path, f"opslimit {opslimit} is outside {low}...{high}")
+        return f"opslimit {opslimit} is outside {low}...{high}"
     low, high = MEMLIMIT_BOUNDS
     if not low <= memlimit <= high:
-        raise UnsafeKDFParametersError(path, f"memlimit {memlimit} bytes is outside {low}...{high}")
+        return f"memlimit {memlimit} bytes is outside {low}...{high}"
     if memlimit % 1024:
-        raise UnsafeKDFParametersError(path, f"memlimit {memlimit} bytes is not a whole number of KiB")
+        return f"memlimit {memlimit} bytes is not a whole number of KiB"
     if opslimit * memlimit > MAXIMUM_WORK:
-        raise UnsafeKDFParametersError(
-            path, f"opslimit x memlimit = {opslimit * memlimit} exceeds {MAXIMUM_WORK} (the sensitive preset's work)")
+        return f"opslimit x memlimit ({opslimit} x {memlimit} bytes) exceeds the sensitive preset's work"
+    return ""
 
 
 def check_writable_costs(costs: Argon2idCosts, path: str) -> None:
@@ -133,8 +139,9 @@ def check_writable_costs(costs: Argon2idCosts, path: str) -> None:
     if costs.opslimit < WRITER_FLOOR[0] or costs.memlimit < WRITER_FLOOR[1]:
         raise UnsafeKDFParametersError(
             path,
-            f"opslimit {costs.opslimit}, memlimit {costs.memlimit} bytes is below the interactive preset; "
-            "rekey the vault with frl-vault rekey")
+            f"opslimit {costs.opslimit}, memlimit {costs.memlimit} bytes is below the interactive preset "
+            f"(opslimit {WRITER_FLOOR[0]}, memlimit {WRITER_FLOOR[1]} bytes), too cheap to guess against; "
+            "rekey the vault with a preset")
 
 
 def parse_header(data: bytes, path: str) -> Header:
@@ -142,23 +149,23 @@ def parse_header(data: bytes, path: str) -> Header:
     if len(data) > MAXIMUM_FILE_SIZE or len(data) < len(MAGIC) or data[:8] != MAGIC:
         raise NotAVaultError(path)
     if len(data) < 9:
-        raise DamagedVaultError(path, "truncated")
+        raise DamagedVaultError(path, f"truncated header ({len(data)} bytes)")
     if data[8] != VERSION:
         raise UnsupportedVersionError(path, data[8])
     if len(data) < HEADER_SIZE:
-        raise DamagedVaultError(path, "truncated header")
+        raise DamagedVaultError(path, f"truncated header ({len(data)} of {HEADER_SIZE} bytes)")
     if not hmac.compare_digest(_blake2b(data[:CHECKSUMMED_SIZE], 16), data[CHECKSUMMED_SIZE:HEADER_SIZE]):
-        raise DamagedVaultError(path, "header checksum")
+        raise DamagedVaultError(path, "header checksum mismatch")
     kdf = data[9]
     if data[10:12] != b"\0\0":
         raise DamagedVaultError(path, "reserved header bytes are not zero")
     if kdf not in (KDF_KEYFILE, KDF_ARGON2ID):
-        raise DamagedVaultError(path, f"unknown kdf {kdf}")
+        raise DamagedVaultError(path, f"unknown key derivation {kdf}")
     opslimit, memlimit = _COSTS.unpack_from(data, 12)
     costs = None
     if kdf == KDF_KEYFILE:
         if opslimit or memlimit:
-            raise DamagedVaultError(path, "a keyfile vault with Argon2id costs")
+            raise DamagedVaultError(path, "keyfile vault with nonzero Argon2id parameters")
     else:
         check_readable_costs(opslimit, memlimit, path)
         costs = Argon2idCosts(opslimit, memlimit)
@@ -224,7 +231,7 @@ def open_box(data: bytes, header: Header, keys: DerivedKeys, path: str) -> memor
     try:
         padded = nacl.bindings.crypto_secretbox_open_easy(data[HEADER_SIZE:], header.nonce, keys.box_key(prefix))
     except nacl.exceptions.CryptoError:
-        raise DamagedVaultError(path, "the ciphertext failed authentication") from None
+        raise DamagedVaultError(path, "ciphertext authentication failed") from None
     return unpad(padded, path)
 
 
@@ -265,7 +272,7 @@ def unpad(padded: bytes, path: str) -> memoryview:
     0x80 anywhere is the marker if anything is: an earlier one has this one after it.)"""
     marker = padded.rfind(b"\x80")
     if marker < 0 or padded.count(b"\0", marker + 1) != len(padded) - marker - 1:
-        raise DamagedVaultError(path, "malformed padding")
+        raise DamagedVaultError(path, "invalid plaintext padding")
     return memoryview(padded)[:marker]
 
 

@@ -160,7 +160,7 @@ def read_line(fd: int, origin: str) -> bytearray:
             data += byte
     except OSError as error:
         _zero(data)
-        raise InvalidPassphraseError(origin, f"could not be read ({os.strerror(error.errno).lower()})") from None
+        raise InvalidPassphraseError(origin, f"could not be read ({os.strerror(error.errno or errno.EIO).lower()})") from None
     return first_line(data, origin)
 
 
@@ -203,12 +203,12 @@ def _first_line_of_command(command_line: str) -> bytearray:
     except FileNotFoundError:
         raise InvalidPassphraseError(origin, f"{name} was not found") from None
     except OSError as error:
-        raise InvalidPassphraseError(origin, f"{name} could not be run ({os.strerror(error.errno).lower()})") from None
+        raise InvalidPassphraseError(origin, f"{name} could not be run ({os.strerror(error.errno or errno.EIO).lower()})") from None
     assert child.stdout is not None
     output = bytearray()
     try:
         while len(output) <= COMMAND_OUTPUT_LIMIT:
-            chunk = child.stdout.read1(65536)
+            chunk = os.read(child.stdout.fileno(), 65536)
             if not chunk:
                 break
             output += chunk

@@ -13,7 +13,7 @@ import errno
 import os
 import shlex
 import stat
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from .errors import NotAVaultError, UnsafePermissionsError, VaultIOError, VaultPermissionError
 
@@ -37,7 +37,7 @@ def quoted(path: str) -> str:
     return shlex.quote(path)
 
 
-def my_uids() -> tuple:
+def my_uids() -> Tuple[int, int]:
     return (os.getuid(), os.geteuid())
 
 

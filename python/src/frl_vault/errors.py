@@ -4,6 +4,10 @@ an error can be printed, logged or shown to a user as it is (SECURITY.md, sectio
 
 from __future__ import annotations
 
+import errno
+import os
+from typing import Optional
+
 
 class VaultError(Exception):
     """Base class. `path` is the file the error is about; `str(error)` is one line naming it."""
@@ -147,9 +151,8 @@ class ResourcesUnavailableError(VaultError):
 class VaultIOError(VaultError):
     """A system call failed."""
 
-    def __init__(self, path: str, operation: str, errno_value: int) -> None:
-        import os
-
-        super().__init__(path, f"{operation} failed: {os.strerror(errno_value).lower()}")
+    def __init__(self, path: str, operation: str, errno_value: Optional[int]) -> None:
+        code = errno_value if errno_value is not None else errno.EIO
+        super().__init__(path, f"{operation} failed: {os.strerror(code).lower()}")
         self.operation = operation
-        self.errno = errno_value
+        self.errno = code

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, cast
 
 import nacl.utils
 
@@ -25,7 +25,6 @@ from .errors import (
     NotAVaultError,
     UnsafeKDFParametersError,
     UnsupportedVersionError,
-    VaultError,
     VaultIOError,
     VaultPermissionError,
     WrongKeyError,
@@ -170,7 +169,7 @@ class VaultTokenStorage:
             return _replaced(namespaces, self.namespace, cleaned)
 
         self._modify(modify)
-        return outcome["value"]
+        return cast(Result, outcome["value"])
 
     def close(self) -> None:
         """Zeroes the key material this instance holds (also done when it is collected)."""
