@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "frl-vault",
             dependencies: [
-                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles",
+                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles", "NativeLogin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,16 +58,26 @@ let package = Package(
         .target(name: "StorageContract", dependencies: ["Tokens"], path: "Tests/Support/StorageContract"),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "SecureFiles", "StorageContract"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenVaultTests", dependencies: ["TokenVault", "VaultCrypto", "Tokens", "SecureFiles", "StorageContract"]),
+        // A Globus-Auth-like server on 127.0.0.1 for the login tests of the library and the CLI.
+        .target(
+            name: "FakeAuthServer",
+            dependencies: [
+                "VaultCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Support/FakeAuthServer"),
         .testTarget(
             name: "NativeLoginTests",
             dependencies: [
-                "NativeLogin", "Tokens", "TokenVault", "VaultCrypto", "StorageContract",
+                "NativeLogin", "Tokens", "TokenVault", "VaultCrypto", "StorageContract", "FakeAuthServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FrlVaultCLITests", dependencies: ["SecureFiles"]),
+        .testTarget(name: "FrlVaultCLITests", dependencies: ["SecureFiles", "FakeAuthServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

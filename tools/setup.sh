@@ -15,6 +15,8 @@ sudo_if_needed() {
 missing=()
 pkg-config --exists libsodium 2>/dev/null || missing+=(libsodium-dev pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The login tests stand in for a browser with curl (and use Chromium where it is installed).
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     sudo_if_needed apt-get update -qq

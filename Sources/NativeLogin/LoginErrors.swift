@@ -19,6 +19,9 @@ public enum LoadError: LoginException, Equatable {
     /// These resource servers' tokens have expired and could not be refreshed: there was no
     /// refresh token, or Globus Auth rejected it (`invalid_grant`).
     case tokensExpired(resourceServers: [String])
+    /// No saved set belongs to this resource server or holds this scope; `candidates` are the
+    /// sets that hold the scope when more than one does (the name is ambiguous).
+    case unknownResourceServer(name: String, candidates: [String])
 
     public var description: String {
         switch self {
@@ -30,6 +33,10 @@ public enum LoadError: LoginException, Equatable {
             return "requested scopes not found in the saved tokens: \(missing.joined(separator: ", ")); a login is required"
         case .tokensExpired(let servers):
             return "tokens expired and could not be refreshed for: \(servers.joined(separator: ", "))"
+        case .unknownResourceServer(let name, let candidates) where candidates.count > 1:
+            return "'\(name)' is a scope of several saved token sets (\(candidates.joined(separator: ", "))); name the resource server"
+        case .unknownResourceServer(let name, _):
+            return "no saved token set for the resource server or scope '\(name)'; a login is required"
         }
     }
 }

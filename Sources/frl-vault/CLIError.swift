@@ -57,4 +57,8 @@ enum CLIError: Error, Equatable {
     case passphraseFileNotAFile(path: String)
     /// The import file is a named pipe, a socket or a device.
     case importNotAFile(path: String)
+    /// A login verb with neither --client-id nor $FRL_VAULT_CLIENT_ID.
+    case noClientID
+    /// `logout` cleared the namespace, but Globus Auth did not confirm every revocation.
+    case revocationFailed(resourceServers: [String], reason: String, namespace: String)
 }

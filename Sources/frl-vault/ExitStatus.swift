@@ -9,6 +9,12 @@ enum ExitStatus: Int32, CaseIterable {
     case dataError = 65
     /// The vault, the keyfile, an input file or a passphrase source is missing.
     case noInput = 66
+    /// `token`: no saved token for the name, or it expired and cannot be refreshed; a login is
+    /// needed (and `token` never starts one).
+    case loginRequired = 67
+    /// Globus Auth could not be reached, refused, or answered with an error or garbage; or a
+    /// login did not complete (denied, timed out, interrupted).
+    case authFailed = 69
     /// A bug: an error nothing here expected.
     case internalError = 70
     /// The operating system refused a resource (secure memory).
@@ -31,6 +37,8 @@ enum ExitStatus: Int32, CaseIterable {
           64  usage: bad arguments, no key source and no terminal, not confirmed
           65  damaged vault, not a vault, invalid token data, empty passphrase
           66  vault, keyfile, input file or passphrase source missing
+          67  login required: no saved token for it, or expired without a refresh token
+          69  Globus Auth failed or refused, or the login did not complete
           70  internal error (a bug)
           71  secure memory or key-derivation memory unavailable
           73  refuses to overwrite an existing vault or keyfile

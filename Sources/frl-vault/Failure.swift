@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import NativeLogin
 internal import SecureFiles
 internal import Tokens
 internal import TokenVault
@@ -48,6 +49,7 @@ struct Failure: Equatable {
         case let error as CryptoError: return from(error)
         case let error as TokenStorageError: return from(error)
         case let error as TokenFormatError: return Failure(.dataError, error.description)
+        case let error as any LoginException: return fromLogin(error)
         default: return nil
         }
     }
@@ -116,6 +118,12 @@ struct Failure: Equatable {
         case .importNotAFile(let path):
             return Failure(.noInput, "\(path): not a regular file (a named pipe, socket or device)",
                            hint: "import a regular file, or a command's output as <(command) or /dev/stdin")
+        case .noClientID:
+            return Failure(.usage, "no client id: give --client-id or set $FRL_VAULT_CLIENT_ID",
+                           hint: "register a native app at https://app.globus.org/settings/developers")
+        case .revocationFailed(let servers, let reason, let namespace):
+            return Failure(.authFailed, "could not revoke the tokens for \(servers.joined(separator: ", ")) at Globus Auth (\(reason)); namespace \(namespace) was cleared all the same",
+                           hint: "those tokens stay valid until they expire; revoke the app's consent at https://app.globus.org/account/consents")
         }
     }
 

@@ -25,7 +25,7 @@ struct FrlVault: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Keygen.self, Status.self, Show.self, Import.self, Export.self,
-            Remove.self, Rekey.self, Verify.self, Clear.self,
+            Remove.self, Rekey.self, Verify.self, Clear.self, Login.self, Token.self, Logout.self,
         ]
     )
 

@@ -26,6 +26,9 @@ final class ChildProcess {
     enum Input {
         case devNull
         case bytes([UInt8])
+        /// A file opened read-write (a FIFO then neither blocks the open nor reads as ended
+        /// before someone writes to it).
+        case file(String)
     }
 
     /// POSIX_SPAWN_SETSID (glibc, behind _GNU_SOURCE, which Swift does not import).
@@ -61,6 +64,8 @@ final class ChildProcess {
             let readEnd = pipeOffering(bytes)
             posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
             toClose.append(readEnd)
+        case .file(let path):
+            posix_spawn_file_actions_addopen(&actions, 0, path, O_RDWR, 0)
         }
         let out = makePipe(), err = makePipe()
         posix_spawn_file_actions_adddup2(&actions, out.write, 1)

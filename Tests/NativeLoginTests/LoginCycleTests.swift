@@ -1,3 +1,4 @@
+import FakeAuthServer
 import Foundation
 import NativeLogin
 import Testing

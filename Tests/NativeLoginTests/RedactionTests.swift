@@ -1,3 +1,4 @@
+import FakeAuthServer
 import Foundation
 @testable import NativeLogin
 import Testing

@@ -8,20 +8,20 @@ import VaultCrypto
 /// A Globus-Auth-like server on 127.0.0.1 for the tests: the native-app endpoints with real
 /// checks (PKCE, single-use codes, revocation, refresh-token spending), switchable failures, and a
 /// record of every request it received.
-final class FakeGlobusAuth: Sendable {
-    let port: Int
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+package final class FakeGlobusAuth: Sendable {
+    package let port: Int
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
     private let channel: any Channel
     private let state = Mutex(State())
 
-    static let authServer = "auth.globus.org"
-    static let transferServer = "transfer.api.globus.org"
-    static let transferScope = "urn:globus:auth:scope:transfer.api.globus.org:all"
+    package static let authServer = "auth.globus.org"
+    package static let transferServer = "transfer.api.globus.org"
+    package static let transferScope = "urn:globus:auth:scope:transfer.api.globus.org:all"
 
     /// What the authorize endpoint does after "consent".
-    enum AuthorizeBehaviour: Sendable { case consent, deny, wrongState }
+    package enum AuthorizeBehaviour: Sendable { case consent, deny, wrongState }
     /// What the token endpoint answers (`serverError` applies to revocation too).
-    enum TokenBehaviour: Sendable, Equatable {
+    package enum TokenBehaviour: Sendable, Equatable {
         case normal, serverError, garbage, invalidGrantForRefresh, redirectElsewhere
         /// Token answers carry an extra field of this many bytes (still valid JSON).
         case padded(bytes: Int)
@@ -34,11 +34,11 @@ final class FakeGlobusAuth: Sendable {
         case stalledChunked(sent: Int)
     }
 
-    struct Request: Sendable {
-        let method: String
-        let path: String
+    package struct Request: Sendable {
+        package let method: String
+        package let path: String
         /// Query for GET, form body for POST.
-        let fields: [String: String]
+        package let fields: [String: String]
     }
 
     private struct CodeGrant {
@@ -76,7 +76,7 @@ final class FakeGlobusAuth: Sendable {
         }
     }
 
-    init() throws {
+    package init() throws {
         let holder = Holder()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -96,46 +96,46 @@ final class FakeGlobusAuth: Sendable {
 
     deinit { channel.close(promise: nil) }
 
-    func stop() { try? channel.close().wait() }
+    package func stop() { try? channel.close().wait() }
 
     // MARK: Controls and observations
 
-    func setAuthorize(_ behaviour: AuthorizeBehaviour) { state.withLock { $0.authorize = behaviour } }
-    func setToken(_ behaviour: TokenBehaviour) { state.withLock { $0.token = behaviour } }
-    func setAccessTokenLifetime(_ seconds: Int) { state.withLock { $0.accessTokenLifetime = seconds } }
-    func setRefreshDelay(milliseconds: Int64) { state.withLock { $0.refreshDelayMilliseconds = milliseconds } }
-    func setRotateRefreshTokens(_ rotate: Bool) { state.withLock { $0.rotateRefreshTokens = rotate } }
+    package func setAuthorize(_ behaviour: AuthorizeBehaviour) { state.withLock { $0.authorize = behaviour } }
+    package func setToken(_ behaviour: TokenBehaviour) { state.withLock { $0.token = behaviour } }
+    package func setAccessTokenLifetime(_ seconds: Int) { state.withLock { $0.accessTokenLifetime = seconds } }
+    package func setRefreshDelay(milliseconds: Int64) { state.withLock { $0.refreshDelayMilliseconds = milliseconds } }
+    package func setRotateRefreshTokens(_ rotate: Bool) { state.withLock { $0.rotateRefreshTokens = rotate } }
 
-    var requests: [Request] { state.withLock { $0.requests } }
-    func requests(to path: String) -> [Request] { requests.filter { $0.path == path } }
-    var revokedTokens: Set<String> { state.withLock { $0.revoked } }
+    package var requests: [Request] { state.withLock { $0.requests } }
+    package func requests(to path: String) -> [Request] { requests.filter { $0.path == path } }
+    package var revokedTokens: Set<String> { state.withLock { $0.revoked } }
     /// How many successful refresh grants spent this refresh token.
-    func timesSpent(refreshToken: String) -> Int { state.withLock { $0.refreshTokens[refreshToken]?.spent ?? 0 } }
+    package func timesSpent(refreshToken: String) -> Int { state.withLock { $0.refreshTokens[refreshToken]?.spent ?? 0 } }
     /// Every refresh token request, successful or not, by token.
-    var refreshAttempts: [String: Int] {
+    package var refreshAttempts: [String: Int] {
         var counts: [String: Int] = [:]
         for request in requests(to: "/v2/oauth2/token") where request.fields["grant_type"] == "refresh_token" {
             counts[request.fields["refresh_token"] ?? "", default: 0] += 1
         }
         return counts
     }
-    func isLive(accessToken: String) -> Bool {
+    package func isLive(accessToken: String) -> Bool {
         state.withLock { $0.accessTokens[accessToken] != nil && !$0.revoked.contains(accessToken) }
     }
 
     // MARK: Endpoints
 
-    struct Response {
-        var status: HTTPResponseStatus
-        var headers: [(String, String)] = []
-        var body: String = ""
-        var delayMilliseconds: Int64 = 0
+    package struct Response {
+        package var status: HTTPResponseStatus
+        package var headers: [(String, String)] = []
+        package var body: String = ""
+        package var delayMilliseconds: Int64 = 0
         /// Send only this many body bytes and never end the response.
-        var stallAfterBytes: Int?
+        package var stallAfterBytes: Int?
         /// Leave out Content-Length (NIO then sends the body chunked).
-        var withoutLength = false
+        package var withoutLength = false
 
-        static func json(_ status: HTTPResponseStatus, _ object: Any) -> Response {
+        package static func json(_ status: HTTPResponseStatus, _ object: Any) -> Response {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             return Response(status: status, headers: [("Content-Type", "application/json")], body: String(decoding: data, as: UTF8.self))
         }
@@ -264,7 +264,7 @@ final class FakeGlobusAuth: Sendable {
         return .json(.ok, ["active": false])
     }
 
-    static func resourceServer(of scope: String) -> String {
+    package static func resourceServer(of scope: String) -> String {
         if ["openid", "profile", "email"].contains(scope) { return authServer }
         let prefix = "urn:globus:auth:scope:"
         if scope.hasPrefix(prefix), let server = scope.dropFirst(prefix.count).split(separator: ":").first {
@@ -275,7 +275,7 @@ final class FakeGlobusAuth: Sendable {
 
     // MARK: Encoding (independent of NativeLogin's own, so one cannot hide the other's bug)
 
-    static func decodeForm(_ text: String) -> [String: String] {
+    package static func decodeForm(_ text: String) -> [String: String] {
         var components = URLComponents()
         components.percentEncodedQuery = text.replacingOccurrences(of: "+", with: "%20")
         var fields: [String: String] = [:]
@@ -285,13 +285,13 @@ final class FakeGlobusAuth: Sendable {
         return fields
     }
 
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    static func base64URL(_ bytes: [UInt8]) -> String {
+    package static func base64URL(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

@@ -1,0 +1,49 @@
+internal import ArgumentParser
+internal import NativeLogin
+internal import TokenVault
+
+/// `token`: one access token on stdout, refreshed first when it is about to expire, for
+/// `curl -H "Authorization: Bearer $(frl-vault token transfer.api.globus.org)"`.
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print a resource server's access token, refreshing it first if it expires soon.",
+        discussion: "Prints the access token and a newline on stdout and nothing else. A token that expires within --min-valid seconds is refreshed first, under the vault's lock, so scripts running at once spend a refresh token only once. Never starts a login: with no saved token, or an expired one without a refresh token, it fails with status 67.")
+
+    @Argument(help: ArgumentHelp(
+        "The resource server (e.g. transfer.api.globus.org), or one of the scopes its token holds.",
+        valueName: "resource-server"))
+    var name: String
+
+    @OptionGroup var vault: VaultOptions
+    @Option(name: .customLong("client-id"), help: LoginOptions.clientIDHelp)
+    var clientID: String?
+    @Option(name: .long, help: LoginOptions.namespaceHelp)
+    var namespace: String?
+    @Option(name: .customLong("min-valid"), help: ArgumentHelp(
+        "Refresh a token that expires within this many seconds. (default: 60)", valueName: "seconds"))
+    var minValidOption: Int?
+    @Flag(help: "Print the token set as JSON: access_token, expires_at_seconds, resource_server, scope.")
+    var json = false
+
+    func validate() throws {
+        if let minValidOption, minValidOption < 0 { throw ValidationError("--min-valid must be zero or more seconds") }
+    }
+
+    func run() throws {
+        let client = try LoginOptions.clientID(clientID)
+        let opened = try OpenVault(vault, namespace: namespace ?? client)
+        let native = try NativeClient(clientID: client, appName: "frl-vault", tokenStorage: opened.storage, codeHandlers: [])
+        let set = try native.freshTokenSet(for: name, minValidSeconds: minValidOption ?? 60)
+        if json {
+            Posix.writeStandardOutput(JSONValue.orderedObject([
+                ("access_token", .string(set.accessToken)),
+                ("expires_at_seconds", .integer(set.expiresAtSeconds)),
+                ("resource_server", .string(set.resourceServer)),
+                ("scope", .string(set.scope)),
+            ]).rendered())
+        } else {
+            Posix.writeStandardOutput(set.accessToken + "\n")
+        }
+    }
+}
