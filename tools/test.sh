@@ -10,6 +10,8 @@ source tools/setup.sh
 # vaults through the package too, and pytest runs from it at the end.
 FRL_VAULT_PYTHON="$(bash tools/setup-python.sh)"
 export FRL_VAULT_PYTHON
+# A real browser for the login tests (headless Chromium), library and CLI alike.
+bash tools/setup-chromium.sh
 swift build --build-tests
 swift test --skip-build
 # Every fuzz target for a short while from its committed seeds (the long runs are

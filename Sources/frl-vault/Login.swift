@@ -61,10 +61,10 @@ struct Login: ParsableCommand {
                 "namespace": .string(opened.storage.namespace),
                 "resource_servers": .orderedObject(servers.compactMap { server in
                     tokens[server].map { set in
-                        (server, .orderedObject([
-                            ("scope", .string(set.scope)),
-                            ("expires_at_seconds", .integer(set.expiresAtSeconds)),
-                            ("has_refresh_token", .bool(!(set.refreshToken ?? "").isEmpty)),
+                        (server, .object([
+                            "scope": .string(set.scope),
+                            "expires_at_seconds": .integer(set.expiresAtSeconds),
+                            "has_refresh_token": .bool(!(set.refreshToken ?? "").isEmpty),
                         ]))
                     }
                 }),

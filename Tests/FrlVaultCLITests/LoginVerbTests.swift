@@ -61,6 +61,9 @@ import Testing
         case follow
         /// First fire a forged redirect with a wrong state at the local server, then follow.
         case forgeThenFollow
+        /// Headless Chromium: it follows the redirect and renders the local server's page,
+        /// whose DOM it leaves in `page.html` in the sandbox.
+        case chromium(String)
         /// Take the code from the redirect to Globus Auth's helper page and "paste" it into
         /// frl-vault's standard input (a FIFO in the sandbox).
         case pasteInto(fifo: String)
@@ -75,6 +78,14 @@ import Testing
                     redirect=$(printf '%s' "$1" | sed -n 's/.*[?&]redirect_uri=\\([^&]*\\).*/\\1/p' | sed 's/%3A/:/g; s/%2F/\\//g')
                     curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "${redirect}?code=forged-code&state=forged-state" > \(sandbox.path("forged-status"))
                     exec curl -sS -L --max-time 30 -o /dev/null "$1"
+
+                    """
+            case .chromium(let chromium):
+                let profile = sandbox.path("chromium-profile")
+                return """
+                    #!/bin/sh
+                    exec timeout 60 \(chromium) --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \\
+                        --disable-extensions --user-data-dir=\(profile) --dump-dom "$1" > \(sandbox.path("page.html")) 2>/dev/null
 
                     """
             case .pasteInto(let fifo):
@@ -100,6 +111,26 @@ import Testing
         #expect(place.auth.requests(to: "/v2/oauth2/authorize").first?.fields["access_type"] == "offline")
         // Saved tokens still valid: a second login asks nothing of anyone.
         expectSuccess(place.run("login"))
+        #expect(place.auth.requests(to: "/v2/oauth2/authorize").count == 1)
+        try expectNoTokens(in: [login], place: place)
+    }
+
+    static let chromium: String? = {
+        let candidates: [String] = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        return candidates.first { access($0, X_OK) == 0 }
+    }()
+
+    // The test command installs Debian's chromium; elsewhere this says why it skipped.
+    @Test(.enabled(if: chromium != nil, "Chromium is not installed (Debian package `chromium`; tools/test.sh installs it)"))
+    func loginInHeadlessChromium() throws {
+        let place = try Place(browser: .chromium(try #require(Self.chromium)))
+        let login = place.run("login", ["--timeout", "60"])
+        expectSuccess(login)
+        #expect(Set(try place.saved().keys) == [FakeGlobusAuth.authServer, FakeGlobusAuth.transferServer])
+        // The page a person sees after consenting, as the browser rendered it.
+        let page = try #require(place.box.read("page.html"))
+        #expect(page.contains("Login Successful"))
+        #expect(page.contains("frl-vault"))
         #expect(place.auth.requests(to: "/v2/oauth2/authorize").count == 1)
         try expectNoTokens(in: [login], place: place)
     }
