@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// tools/build-release.sh builds the static binary with FRL_VAULT_STATIC_RELEASE=1: without
+// NativeLogin, whose HTTPS client (Foundation's URLSession, over libcurl) cannot be linked
+// statically. Its login verbs hand over to `frl-vault-login`, the same program built as usual
+// and installed beside it (Sources/frl-vault/LoginCompanion.swift). Every other build, `swift
+// build` and the tests included, is the whole program in one binary.
+let staticRelease = Context.environment["FRL_VAULT_STATIC_RELEASE"] == "1"
+
 // Layers point one way: CSodium <- VaultCrypto <- TokenVault -> Tokens -> SecureFiles.
 // The storage libraries never import networking; only NativeLogin and the CLI add dependencies.
 let package = Package(
@@ -39,9 +46,10 @@ let package = Package(
         .executableTarget(
             name: "frl-vault",
             dependencies: [
-                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles", "NativeLogin",
+                "TokenVault", "Tokens", "VaultCrypto", "SecureFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + (staticRelease ? [] : ["NativeLogin"]),
+            swiftSettings: staticRelease ? [.define("FRL_VAULT_STATIC_RELEASE")] : []
         ),
         .executableTarget(
             name: "vault-child", dependencies: ["TokenVault", "Tokens"], path: "Tests/Children/vault-child"),

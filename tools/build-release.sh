@@ -10,7 +10,10 @@
 # short commands touch side by side (tools/release/frl-vault.order, from
 # tools/release/startup-order.sh), so a run faults in fewer pages of the binary.
 #
+# The login verbs are the exception: see below and Sources/frl-vault/LoginCompanion.swift.
+#
 #   bash tools/build-release.sh                 # builds into .build-release, prints the path
+#                                               # (frl-vault-login is written beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh >&2
@@ -42,10 +45,26 @@ if [ -f "$ORDER" ]; then
     # Names the file no longer matches (after a toolchain update) are skipped, not errors.
     flags+=(-Xlinker "--symbol-ordering-file=$PWD/$ORDER" -Xlinker --no-warn-symbol-ordering)
 fi
+# Without the login code, which cannot be linked statically (Package.swift): its verbs hand
+# over to frl-vault-login, built below.
+export FRL_VAULT_STATIC_RELEASE=1
 # The build system does not see the ordering file's contents: relink when they have changed.
 bin="$(swift build "${flags[@]}" --show-bin-path)/frl-vault"
 order_sum="$({ cat "$ORDER" 2>/dev/null || true; } | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$bin.order-sum" 2>/dev/null)" != "$order_sum" ]; then rm -f "$bin"; fi
 swift build "${flags[@]}" >&2
 echo "$order_sum" > "$bin.order-sum"
+unset FRL_VAULT_STATIC_RELEASE
+# frl-vault-login: the whole program, login verbs included, linked as usual (the Swift runtime
+# statically, Foundation's networking and libcurl dynamically); the static binary runs it from
+# its own directory for login, logout and a token that needs a refresh.
+companion_flags=(-c release --product frl-vault --scratch-path .build-release-login --static-swift-stdlib)
+# The static FoundationNetworking links libcurl by name, which needs its development symlink.
+if [ "$(clang -print-file-name=libcurl.so)" = libcurl.so ]; then
+    echo "build-release: installing libcurl4-openssl-dev for frl-vault-login" >&2
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null
+fi
+swift build "${companion_flags[@]}" >&2
+cp "$(swift build "${companion_flags[@]}" --show-bin-path)/frl-vault" "$(dirname "$bin")/frl-vault-login"
 echo "$bin"

@@ -33,19 +33,17 @@ extension NativeClient {
         }
     }
 
-    /// A resource server's set, else the one set whose scopes include `name`.
+    /// `TokenMap.tokenSet(named:)`, as the errors a caller of `freshTokenSet` gets.
     static func tokenSet(named name: String, in tokens: TokenMap) throws(LoadError) -> TokenSet {
         guard !tokens.isEmpty else { throw .noSavedTokens }
-        if let set = tokens[name] { return set }
-        let holders = tokens.values.filter { $0.scopes.contains(name) }
-        guard holders.count == 1, let set = holders.first else {
-            throw .unknownResourceServer(name: name, candidates: holders.map(\.resourceServer).sorted())
+        switch tokens.tokenSet(named: name) {
+        case .found(let set): return set
+        case .none: throw .unknownResourceServer(name: name, candidates: [])
+        case .ambiguous(let candidates): throw .unknownResourceServer(name: name, candidates: candidates)
         }
-        return set
     }
 
-    /// Saturating, as `needsRefresh`: an expiry near `Int.max` or a margin near it cannot trap.
     static func expires(_ set: TokenSet, within seconds: Int, now: Int = NativeClient.now()) -> Bool {
-        set.expiresAtSeconds <= Seconds.adding(max(seconds, 0), to: now)
+        set.expires(within: seconds, of: now)
     }
 }

@@ -61,4 +61,6 @@ enum CLIError: Error, Equatable {
     case noClientID
     /// `logout` cleared the namespace, but Globus Auth did not confirm every revocation.
     case revocationFailed(resourceServers: [String], reason: String, namespace: String)
+    /// The static release binary could not run `frl-vault-login` for a login verb.
+    case loginCompanionUnavailable(path: String, reason: String)
 }

@@ -1,3 +1,4 @@
+#if !FRL_VAULT_STATIC_RELEASE
 internal import NativeLogin
 
 extension Failure {
@@ -20,3 +21,4 @@ extension Failure {
         }
     }
 }
+#endif

@@ -1,5 +1,7 @@
 internal import ArgumentParser
+#if !FRL_VAULT_STATIC_RELEASE
 internal import NativeLogin
+#endif
 internal import SecureFiles
 internal import Tokens
 internal import TokenVault
@@ -49,7 +51,9 @@ struct Failure: Equatable {
         case let error as CryptoError: return from(error)
         case let error as TokenStorageError: return from(error)
         case let error as TokenFormatError: return Failure(.dataError, error.description)
+        #if !FRL_VAULT_STATIC_RELEASE
         case let error as any LoginException: return fromLogin(error)
+        #endif
         default: return nil
         }
     }
@@ -124,6 +128,9 @@ struct Failure: Equatable {
         case .revocationFailed(let servers, let reason, let namespace):
             return Failure(.authFailed, "could not revoke the tokens for \(servers.joined(separator: ", ")) at Globus Auth (\(reason)); namespace \(namespace) was cleared all the same",
                            hint: "those tokens stay valid until they expire; revoke the app's consent at https://app.globus.org/account/consents")
+        case .loginCompanionUnavailable(let path, let reason):
+            return Failure(.authFailed, "\(path): cannot run the login companion (\(reason))",
+                           hint: "install frl-vault-login beside frl-vault, as tools/build-release.sh builds them")
         }
     }
 

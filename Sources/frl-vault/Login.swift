@@ -1,5 +1,7 @@
 internal import ArgumentParser
+#if !FRL_VAULT_STATIC_RELEASE
 internal import NativeLogin
+#endif
 internal import TokenVault
 
 /// `login`: the native-app flow of `NativeLogin`, its tokens saved in the vault.
@@ -38,6 +40,9 @@ struct Login: ParsableCommand {
     }
 
     func run() throws {
+        #if FRL_VAULT_STATIC_RELEASE
+        try LoginCompanion.handOver()
+        #else
         let client = try LoginOptions.clientID(clientID)
         let opened = try OpenVault(vault, namespace: namespace ?? client)
         // The key is proven before anyone spends a minute in a browser: a login whose tokens
@@ -75,5 +80,6 @@ struct Login: ParsableCommand {
                 "logged in: \(count) token set\(count == 1 ? "" : "s") in namespace \(opened.storage.namespace) of \(opened.path): "
                     + servers.joined(separator: ", ") + "\n")
         }
+        #endif
     }
 }

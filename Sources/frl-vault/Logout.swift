@@ -1,5 +1,7 @@
 internal import ArgumentParser
+#if !FRL_VAULT_STATIC_RELEASE
 internal import NativeLogin
+#endif
 internal import TokenVault
 
 /// `logout`: revoke a client's tokens at Globus Auth, then clear its namespace.
@@ -16,6 +18,9 @@ struct Logout: ParsableCommand {
     var namespace: String?
 
     func run() throws {
+        #if FRL_VAULT_STATIC_RELEASE
+        try LoginCompanion.handOver()
+        #else
         let client = try LoginOptions.clientID(clientID)
         let opened = try OpenVault(vault, namespace: namespace ?? client)
         let tokens = try opened.storage.readTokens()
@@ -36,5 +41,6 @@ struct Logout: ParsableCommand {
         let count = tokens.count
         Posix.writeStandardOutput(
             "logged out: revoked and cleared \(count) token set\(count == 1 ? "" : "s") of namespace \(opened.storage.namespace) in \(opened.path)\n")
+        #endif
     }
 }

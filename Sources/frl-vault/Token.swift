@@ -1,5 +1,8 @@
 internal import ArgumentParser
+#if !FRL_VAULT_STATIC_RELEASE
 internal import NativeLogin
+#endif
+internal import Tokens
 internal import TokenVault
 
 /// `token`: one access token on stdout, refreshed first when it is about to expire, for
@@ -31,10 +34,38 @@ struct Token: ParsableCommand {
     }
 
     func run() throws {
+        #if FRL_VAULT_STATIC_RELEASE
+        guard let set = try tokenSetValidLongEnough() else { try LoginCompanion.handOver() }
+        #else
         let client = try LoginOptions.clientID(clientID)
         let opened = try OpenVault(vault, namespace: namespace ?? client)
         let native = try NativeClient(clientID: client, appName: "frl-vault", tokenStorage: opened.storage, codeHandlers: [])
         let set = try native.freshTokenSet(for: name, minValidSeconds: minValidOption ?? 60)
+        #endif
+        write(set)
+    }
+
+    #if FRL_VAULT_STATIC_RELEASE
+    /// The static binary answers by itself what needs no login code: a saved token valid for
+    /// --min-valid more seconds, when the key can be read a second time by the companion should
+    /// it come to that (a keyfile or a passphrase file; not a descriptor, command or prompt,
+    /// whose passphrase would be consumed or asked for twice). Anything else, errors included,
+    /// is the companion's, so they read the same as from the whole program.
+    private func tokenSetValidLongEnough() throws -> TokenSet? {
+        switch try vault.givenSource() {
+        case .keyfile?, .passphraseFile?: break
+        default: return nil
+        }
+        let client = try LoginOptions.clientID(clientID)
+        let opened = try OpenVault(vault, namespace: namespace ?? client)
+        guard case .found(let set) = try opened.storage.readTokens().tokenSet(named: name),
+              !set.expires(within: minValidOption ?? 60, of: Posix.now())
+        else { return nil }
+        return set
+    }
+    #endif
+
+    private func write(_ set: TokenSet) {
         if json {
             Posix.writeStandardOutput(JSONValue.orderedObject([
                 ("access_token", .string(set.accessToken)),
