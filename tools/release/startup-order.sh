@@ -46,6 +46,7 @@ runs=(
     "export --vault v1000 --keyfile key-1000"
     "export --format cfg --vault v5 --keyfile key-5"
     "verify --vault v5 --keyfile key-5"
+    "token auth.globus.org --client-id tokens --namespace tokens --vault v5 --keyfile key-5"
 )
 : > touched.txt
 for run in "${runs[@]}"; do
