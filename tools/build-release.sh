@@ -33,14 +33,27 @@ flags=(
     # Full RELRO: every relocated pointer, the IRELATIVE GOT entries included, read-only
     # once start-up has applied them.
     -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now
-    -Xswiftc -Xfrontend -Xswiftc -function-sections
-    # In the code compiled here (this package and swift-argument-parser), generic types are
-    # instantiated through their metadata accessors, not by demangling their names at run
-    # time: demangling checks each generic requirement with a scan of all ~3,700 conformance
-    # records, and the argument parser meets hundreds of such types at every start. A hidden
-    # compiler option (code generation only); ~70 KB more code, 1-2 M fewer instructions.
-    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 )
+# Two frontend options that make start-up faster and change no behaviour. They are not part of
+# swiftc's documented interface, so each is used only if this toolchain still accepts it; a
+# toolchain that does not gets a slower binary, said here, never a failed build.
+#  -function-sections: each function in its own section, so that the symbol order file below
+#   can place what short commands touch side by side.
+#  -disable-concrete-type-metadata-mangled-name-accessors: in the code compiled here (this
+#   package and swift-argument-parser), generic types are instantiated through their metadata
+#   accessors, not by demangling their names at run time: demangling checks each generic
+#   requirement with a scan of all ~3,700 conformance records, and the argument parser meets
+#   hundreds of such types at every start (~70 KB more code, 1-2 M fewer instructions).
+probe_dir=$(mktemp -d)
+trap 'rm -rf "$probe_dir"' EXIT
+echo 'print(1)' > "$probe_dir/probe.swift"
+for option in -function-sections -disable-concrete-type-metadata-mangled-name-accessors; do
+    if swiftc -Xfrontend "$option" -typecheck "$probe_dir/probe.swift" >/dev/null 2>&1; then
+        flags+=(-Xswiftc -Xfrontend -Xswiftc "$option")
+    else
+        echo "build-release: this toolchain does not accept $option; building without it (start-up is slower, nothing else changes)" >&2
+    fi
+done
 if [ -f "$ORDER" ]; then
     # Names the file no longer matches (after a toolchain update) are skipped, not errors.
     flags+=(-Xlinker "--symbol-ordering-file=$PWD/$ORDER" -Xlinker --no-warn-symbol-ordering)
