@@ -196,16 +196,6 @@ struct VaultBench {
                 verdict("write under 50 ms", keyWrite.median < 50_000 && coldWrite.median < 50_000,
                         "\(format(keyWrite.median)) after its own write, \(format(coldWrite.median)) after another writer")
             }
-            let reference: [Int: (Double, Double)] = [5: (36, 380), 1_000: (3_200, 5_700), 10_000: (37_000, 52_000)]
-            if let (pyRead, pyWrite) = reference[count] {
-                // The reference decrypts every time, so it is compared with the read that has to.
-                verdict("faster than the PyNaCl reference (\(format(pyRead)) read, \(format(pyWrite)) write)",
-                        changedRead.median < pyRead && keyWrite.median < pyWrite,
-                        "read after another writer \(ratio(changedRead.median, pyRead)), write \(ratio(keyWrite.median, pyWrite)) of it")
-                if floorWrite.median > pyWrite {
-                    verdicts.append("  (the reference's \(format(pyWrite)) write is below this machine's atomic-write floor of \(format(floorWrite.median)) for the same bytes: no write with the same fsyncs can reach it here)")
-                }
-            }
             verdicts.append("  (keyfile read minus the bare read, i.e. decryption and decoding: \(format(keyRead.median - floorRead.median)); keyfile write minus the atomic-write floor, i.e. locking, re-reading, decoding and encoding: \(format(keyWrite.median - floorWrite.median)))")
             verdicts.append("  (p90: keyfile read \(format(keyRead.percentile(0.9))), keyfile write \(format(keyWrite.percentile(0.9))), floor write \(format(floorWrite.percentile(0.9))), JSON write \(format(jsonWrite.percentile(0.9))); \(rounds) rounds)")
         }
