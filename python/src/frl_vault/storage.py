@@ -4,6 +4,7 @@ Swift library and `frl-vault`, under the same lock, with the same rules (SECURIT
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import threading
@@ -231,7 +232,7 @@ class VaultTokenStorage:
         except PermissionError:
             raise refusal_of_unreadable(location) from None
         except OSError as error:
-            if error.errno == 6:  # ENXIO: a socket
+            if error.errno == errno.ENXIO:  # a socket
                 raise NotAVaultError(location.path) from None
             raise VaultIOError(location.path, "open", error.errno) from None
         try:
