@@ -7,6 +7,11 @@ source tools/setup.sh
 swift build -c release --product vault-bench >&2
 bin="$(swift build -c release --show-bin-path)/vault-bench"
 
+# The Python peers (Fair Research Login, PyNaCl) run from the project's .venv.
+VAULT_BENCH_PYTHON="$(bash tools/setup-python.sh)"
+VAULT_BENCH_PEER="$PWD/tools/bench/python_peer.py"
+export VAULT_BENCH_PYTHON VAULT_BENCH_PEER
+
 work="$(mktemp -d /tmp/vault-bench-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 "$bin" "$work" > "$work/section.md"

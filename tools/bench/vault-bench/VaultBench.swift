@@ -1,10 +1,15 @@
-// vault-bench: the vault against JSONTokenStorage and against the file-system floors, in one
-// run, interleaved round by round so that load from other users hits every candidate alike.
-// Run through tools/bench/vault-bench.sh (release build, private temp dir, RESULTS.md update).
+// vault-bench: the vault against JSONTokenStorage, against the file-system floors and against
+// its Python peers (Fair Research Login's JSONTokenStorage and a PyNaCl reference vault, run by
+// tools/bench/python_peer.py as a child process), in one run, interleaved round by round so
+// that load from other users hits every candidate alike. Run through tools/bench/vault-bench.sh
+// (release build, private temp dir, the Python peers' interpreter, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
 //   vault-bench WORKDIR profile read|coldread|write|coldwrite|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
+#if canImport(Glibc)
+import Glibc
+#endif
 import SecureFiles
 import Tokens
 import TokenVault
@@ -28,6 +33,9 @@ struct Samples {
     }
 
     var median: Double { percentile(0.5) }
+
+    /// A time measured elsewhere (by the Python peer, around its own operation).
+    mutating func record(_ value: Double) { microseconds.append(value) }
 }
 
 func format(_ microseconds: Double) -> String {
@@ -117,6 +125,22 @@ struct VaultBench {
             return
         }
 
+        guard let python = getenv("VAULT_BENCH_PYTHON").map({ String(cString: $0) }),
+              let script = getenv("VAULT_BENCH_PEER").map({ String(cString: $0) }) else {
+            print("vault-bench: set VAULT_BENCH_PYTHON and VAULT_BENCH_PEER (tools/bench/vault-bench.sh does)")
+            throw BenchFailure()
+        }
+        let peer = PythonPeer(python: python, script: script)
+        defer { peer.stop() }
+        var peerLines: [String] = [
+            "",
+            "Against the Python peers, in the same rounds: Fair Research Login's `JSONTokenStorage` (CPython, `read_tokens` and `write_tokens`, which does not fsync) and a PyNaCl reference vault (`tools/bench/python_peer.py`: read = read the file, derive the box key, `secretbox` open, unpad, `json.loads`; write = `json.dumps`, pad, seal, atomic replace with fsyncs; no checks, no lock). Each peer times itself around its operation; the vault rows are the ones above.",
+            "",
+            "| resource servers | FRL JSON read | Swift JSON read | PyNaCl reference read | vault read after another writer | vault read, new instance | atomic-write floor | Swift JSON write | vault write | PyNaCl reference write | FRL JSON write (no fsync) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        var peerVerdicts: [String] = []
+
         var lines: [String] = []
         lines.append("| resource servers | file size | JSON read | vault read (keyfile) | vault read (passphrase, cached key) | bare read floor | JSON write | vault write (keyfile) | vault write (passphrase, cached key) | atomic-write floor |")
         lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -150,6 +174,8 @@ struct VaultBench {
             try passphraseVault.writeTokens(map)
             let vaultBytes = try SecureFile.read(keyfileVault.path)
             try SecureFile.writeAtomically(vaultBytes, to: floorPath)
+            try peer.ask("setup \(count) \(work)/tokens-\(count).json \(keyfileVault.path) \(keyfile)")
+            var frlRead = Samples(), frlWrite = Samples(), referenceRead = Samples(), referenceWrite = Samples()
 
             var jsonRead = Samples(), keyRead = Samples(), passRead = Samples(), floorRead = Samples()
             var jsonWrite = Samples(), keyWrite = Samples(), passWrite = Samples(), floorWrite = Samples()
@@ -172,6 +198,28 @@ struct VaultBench {
                 try keyRead.time { try expectEqual(keyfileVault.readTokens().count, count) }
                 try passRead.time { try expectEqual(passphraseVault.readTokens().count, count) }
                 try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
+                frlRead.record(try peer.ask("frl-read \(count)"))
+                referenceRead.record(try peer.ask("ref-read \(count)"))
+                referenceWrite.record(try peer.ask("ref-write \(count)"))
+                frlWrite.record(try peer.ask("frl-write \(count)"))
+            }
+            peerLines.append(
+                "| \(count) | \(format(frlRead.median)) | \(format(jsonRead.median)) | \(format(referenceRead.median)) | \(format(changedRead.median)) | \(format(coldRead.median)) | \(format(floorWrite.median)) | \(format(jsonWrite.median)) | \(format(keyWrite.median)) | \(format(referenceWrite.median)) | \(format(frlWrite.median)) |")
+            func peerVerdict(_ label: String, _ value: Double, _ peerValue: Double, limit: Double) {
+                let met = value <= limit * peerValue
+                peerVerdicts.append("- \(count) resource servers, \(label) <= \(limit)x: \(met ? "met" : "**not met**") (\(ratio(value, peerValue)): \(format(value)) against \(format(peerValue)))")
+            }
+            peerVerdict("Swift `JSONTokenStorage.readTokens` against FRL's `read_tokens`", jsonRead.median, frlRead.median, limit: 0.5)
+            if count == 5 || count == 10_000 {
+                peerVerdict("Swift `JSONTokenStorage` write against the atomic-write floor", jsonWrite.median, floorWrite.median,
+                            limit: count == 5 ? 1.1 : 2)
+            }
+            peerVerdict("vault read after another writer against the PyNaCl reference read", changedRead.median, referenceRead.median, limit: 0.7)
+            if count == 5 {
+                peerVerdict("a new keyfile instance's first read against the PyNaCl reference read", coldRead.median, referenceRead.median, limit: 1.0)
+                peerVerdict("vault write against the atomic-write floor", keyWrite.median, floorWrite.median, limit: 1.1)
+            } else {
+                peerVerdict("vault write against the PyNaCl reference write", keyWrite.median, referenceWrite.median, limit: 0.8)
             }
             let size = vaultBytes.count >= 10_000 ? "\(vaultBytes.count / 1024) KiB" : "\(vaultBytes.count) B"
             coldLines.append("| \(count) | \(format(coldRead.median)) | \(format(changedRead.median)) | \(format(keyRead.median)) | \(format(coldWrite.median)) | \(format(keyWrite.median)) |")
@@ -201,6 +249,7 @@ struct VaultBench {
         }
 
         lines.append(contentsOf: coldLines)
+        lines.append(contentsOf: peerLines)
         lines.append("")
         lines.append("First open of a passphrase vault (5 resource servers): a new storage instance's first `readTokens`, which runs Argon2id once; later operations reuse the cached key (the table above).")
         lines.append("")
@@ -223,6 +272,10 @@ struct VaultBench {
         lines.append("Targets (issue 3):")
         lines.append("")
         lines.append(contentsOf: verdicts)
+        lines.append("")
+        lines.append("Targets against the peers measured in this run (issue 14; medians):")
+        lines.append("")
+        lines.append(contentsOf: peerVerdicts)
         print(lines.joined(separator: "\n"))
     }
 }
