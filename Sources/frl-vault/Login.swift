@@ -9,7 +9,7 @@ struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Log in to Globus Auth and save the tokens in the vault.",
-        discussion: "Opens the authorization page in a browser and receives the code on a local server at 127.0.0.1 (over SSH, with --no-local-server, or when no browser opens, the code is pasted instead). Saved tokens still valid for the scopes are kept and no login happens, unless --force. The URL and prompts go to stderr. The vault must exist (frl-vault init).")
+        discussion: "Opens the authorization page in a browser and receives the code on a local server at 127.0.0.1 (over SSH or with --no-local-server the code is pasted instead; with --no-browser, or when no browser opens, the URL is printed to open by hand). Saved tokens still valid for the scopes are kept and no login happens, unless --force. The URL and prompts go to stderr. The vault must exist (frl-vault init).")
 
     @OptionGroup var vault: VaultOptions
     @Option(name: .customLong("client-id"), help: LoginOptions.clientIDHelp)
