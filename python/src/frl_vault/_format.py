@@ -15,6 +15,7 @@ import nacl.exceptions
 
 from .errors import (
     DamagedVaultError,
+    InvalidTokenDataError,
     KeyKindMismatchError,
     NotAVaultError,
     ResourcesUnavailableError,
@@ -240,17 +241,12 @@ def seal(document: bytes, keys: DerivedKeys, nonce: bytes, path: str) -> bytes:
     padded = pad(document)
     size = HEADER_SIZE + TAG_SIZE + len(padded)
     if size > MAXIMUM_FILE_SIZE:
-        raise _too_large(path, size)
+        raise InvalidTokenDataError(
+            path, f"the vault would be {size} bytes, over the {MAXIMUM_FILE_SIZE}-byte limit")
     prefix = bound_prefix(keys.kdf, keys.costs, keys.salt, nonce)
     checksummed = prefix + keys.commitment(prefix)
     box = nacl.bindings.crypto_secretbox_easy(padded, nonce, keys.box_key(prefix))
     return checksummed + _blake2b(checksummed, 16) + box
-
-
-def _too_large(path: str, size: int) -> Exception:
-    from .errors import InvalidTokenDataError
-
-    return InvalidTokenDataError(path, f"the vault would be {size} bytes, over the {MAXIMUM_FILE_SIZE}-byte limit")
 
 
 def padded_length(content: int) -> int:

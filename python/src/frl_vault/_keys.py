@@ -86,8 +86,6 @@ def resolve_key(
     vault_exists: Callable[[], bool],
 ) -> Key:
     """The key this storage instance uses, read (or asked for) once."""
-    if keyfile is not None and passphrase is not None:
-        raise ValueError("give keyfile= or passphrase=, not both")
     if keyfile is not None:
         return read_keyfile(os.path.expanduser(keyfile))
     if passphrase is not None:
@@ -151,17 +149,24 @@ def first_line(data: bytearray, origin: str) -> bytearray:
 def read_line(fd: int, origin: str) -> bytearray:
     """The first line from an inherited descriptor, read a byte at a time so that nothing
     past the line is taken from a shared pipe."""
-    data = bytearray()
+    # One buffer of the largest size, filled in place: a growing bytearray would leave
+    # unwiped copies of the passphrase behind each reallocation.
+    data = bytearray(PASSPHRASE_LINE_LIMIT + 1)
+    count = 0
     try:
-        while len(data) <= PASSPHRASE_LINE_LIMIT:
+        while count < len(data):
             byte = os.read(fd, 1)
             if not byte or byte == b"\n":
                 break
-            data += byte
+            data[count] = byte[0]
+            count += 1
     except OSError as error:
         _zero(data)
         raise InvalidPassphraseError(origin, f"could not be read ({os.strerror(error.errno or errno.EIO).lower()})") from None
-    return first_line(data, origin)
+    with memoryview(data) as view:
+        line = bytearray(view[:count])
+    _zero(data)
+    return first_line(line, origin)
 
 
 def _first_line_of_file(path: str) -> bytearray:

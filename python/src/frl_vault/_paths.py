@@ -15,7 +15,7 @@ import shlex
 import stat
 from typing import List, Optional, Tuple
 
-from .errors import NotAVaultError, UnsafePermissionsError, VaultIOError, VaultPermissionError
+from .errors import UnsafePermissionsError, VaultIOError, VaultPermissionError
 
 MAXIMUM_LINKS_FOLLOWED = 40
 _PATH_ONLY = os.O_PATH | os.O_CLOEXEC
@@ -239,9 +239,3 @@ def _parent_path(path: str) -> str:
     head = os.path.dirname(path)
     return head or "."
 
-
-def not_a_vault_for(error: Exception, path: str) -> Exception:
-    """How locate's own exceptions read for a vault path."""
-    if isinstance(error, (PathIsDirectory, NotRegularFile)):
-        return NotAVaultError(path)
-    return error

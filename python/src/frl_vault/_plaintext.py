@@ -6,7 +6,6 @@ escapes, nesting beyond 32) is refused here."""
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any, Dict, List, Tuple, Union
 
 from ._tokens import TokenMap, clean_token_map, name_key
@@ -145,14 +144,3 @@ def encode(namespaces: Namespaces, path: str) -> bytes:
     except UnicodeEncodeError:
         raise InvalidTokenDataError(path, "a string holds an unpaired surrogate, which UTF-8 cannot encode") from None
 
-
-def unique_names(names: Any, path: str, what: str) -> None:
-    """Refuses two names that are canonically equivalent (which a Python dict keeps apart)."""
-    keys = [name for name in names if not name.isascii()]
-    if keys and len({name_key(name) for name in names}) != len(list(names)):
-        raise InvalidTokenDataError(path, f"two {what} names are canonically equivalent")
-
-
-def same_name(left: str, right: str) -> bool:
-    return left == right or (not (left.isascii() and right.isascii())
-                             and unicodedata.normalize("NFC", left) == unicodedata.normalize("NFC", right))
