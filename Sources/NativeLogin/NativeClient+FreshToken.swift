@@ -16,11 +16,11 @@ extension NativeClient {
     public func freshTokenSet(for name: String, minValidSeconds: Int) throws -> TokenSet {
         let storage = try self.storage
         let saved = try Self.tokenSet(named: name, in: try storage.readTokens())
-        if !Self.expires(saved, within: minValidSeconds) { return saved }
+        if !saved.expires(within: minValidSeconds, of: NativeClient.now()) { return saved }
         return try whileStorageBusy {
             try storage.update { stored throws -> TokenSet in
                 let current = try Self.tokenSet(named: name, in: stored)
-                guard Self.expires(current, within: minValidSeconds) else { return current }
+                guard current.expires(within: minValidSeconds, of: NativeClient.now()) else { return current }
                 let fresh: TokenSet
                 do {
                     fresh = try refreshed(current)
@@ -41,9 +41,5 @@ extension NativeClient {
         case .none: throw .unknownResourceServer(name: name, candidates: [])
         case .ambiguous(let candidates): throw .unknownResourceServer(name: name, candidates: candidates)
         }
-    }
-
-    static func expires(_ set: TokenSet, within seconds: Int, now: Int = NativeClient.now()) -> Bool {
-        set.expires(within: seconds, of: now)
     }
 }

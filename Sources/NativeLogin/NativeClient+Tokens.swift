@@ -95,10 +95,10 @@ extension NativeClient {
         return updated
     }
 
-    /// Written as "expires by now + margin", saturating: any 64-bit expiry passes validation, and
-    /// `expiresAtSeconds - margin` would trap for one near `Int.min`.
+    /// Expires within the refresh margin (`TokenSet.expires(within:of:)`, which saturates: any
+    /// 64-bit expiry passes validation, and `expiresAtSeconds - margin` would trap near `Int.min`).
     static func needsRefresh(_ set: TokenSet, now: Int = NativeClient.now()) -> Bool {
-        set.expiresAtSeconds <= Seconds.adding(refreshMarginSeconds, to: now)
+        set.expires(within: refreshMarginSeconds, of: now)
     }
 
     static func byScope(_ tokens: TokenMap) -> [String: TokenSet] {
