@@ -101,7 +101,7 @@ def resolve_key(
         return read_keyfile(source)
     source = _variable("FRL_VAULT_PASSPHRASE_FD")
     if source is not None:
-        if not source.isdigit():
+        if not (source.isascii() and source.isdigit()):
             raise InvalidPassphraseError("$FRL_VAULT_PASSPHRASE_FD", "must be a file descriptor number")
         origin = f"$FRL_VAULT_PASSPHRASE_FD ({source})"
         return _passphrase(read_line(int(source), origin), costs, origin)
