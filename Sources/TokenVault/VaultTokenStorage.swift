@@ -27,8 +27,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         var verified: VerifiedFile?
         /// How many times a file was decrypted and parsed in full: the tests' evidence for the cache.
         var fullDecodes = 0
-        /// How many writes carried other namespaces over unparsed (see `spliceNamespace`).
-        var splicedWrites = 0
     }
 
     private let keyState: Mutex<KeyState>
@@ -109,44 +107,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         return document.namespaces
     }
 
-    /// Every namespace's token sets read in place, namespaces and resource servers in code
-    /// point order, for reports over large vaults (see `TokenSetView`); `missingVault` when
-    /// there is none. Same checks and errors as `readAllNamespaces`. The views borrow the
-    /// decrypted plaintext, which is wiped when `body` returns: they must not escape it.
-    public func withNamespaceViews<Result>(_ body: ([NamespaceView]) throws -> Result) throws -> Result {
-        // Read straight into secure memory and decrypted there: no second buffer the size of
-        // the vault, which for a large one costs more than its decryption. `body`'s own errors
-        // are carried out boxed, so that only the read's failures lead to a re-read.
-        let vault = try VaultFile.forReading(path)
-        let outcome = try vault?.readConsistently { opened -> Swift.Result<Result, any Error> in
-            guard let vault else { throw VaultError.missingVault(path: path) }
-            let (file, count) = try vault.readIntoSecureMemory(opened)
-            let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
-            if let document = cached {
-                return Swift.Result {
-                    try body(document.namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
-                        let map = document.namespaces[name] ?? [:]
-                        return NamespaceView(
-                            name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0].map(TokenSetView.init) })
-                    })
-                }
-            }
-            let codec = try withCodec { $0 }
-            return try codec.withContent(openingInPlace: file, count: count, path: path) { content in
-                // Begun only once there is plaintext to lend, and ended before withContent wipes it.
-                let lease = PlaintextLease.begin()
-                defer { lease.end() }
-                let views = try PlaintextDocument.decodeViews(content, lease: lease, path: path)
-                return Swift.Result { try body(views) }
-            }
-        }
-        guard let outcome else {
-            forgetVerifiedFile()
-            throw VaultError.missingVault(path: path)
-        }
-        return try outcome.get()
-    }
-
     /// Read-modify-write of every namespace under the lock (creating the vault when absent and
     /// `body` adds something).
     public func updateAllNamespaces<Result>(_ body: (inout [String: TokenMap]) throws -> Result) throws -> Result {
@@ -196,9 +156,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
     /// How many times this instance has decrypted and parsed a file in full (internal, for tests).
     var fullDecodes: Int { keyState.withLock { $0.fullDecodes } }
 
-    /// How many of this instance's writes spliced (internal, for tests).
-    var splicedWrites: Int { keyState.withLock { $0.splicedWrites } }
-
     /// Drops the cached document (and with it this instance's references to its tokens).
     func forgetVerifiedFile() {
         keyState.withLock { $0.verified = nil }
@@ -226,16 +183,13 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
 
     /// `writeTokens` (`readingItFirst` false: the map is replaced whole, and always written)
     /// and `update` (only written when `body` changed the map). Under the lock, like
-    /// `modifyDocument`; when the file is not the one this instance last verified, the other
-    /// namespaces are carried over without being parsed if they can be (`spliceNamespace`).
+    /// `modifyDocument`.
     func modifyNamespace<Result>(readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result) throws -> Result {
         try withVaultLock { file in
             var original: VaultDocument?
             if let bytes = try file.readIfPresent() {
                 if let cached = cachedDocument(for: bytes) {
                     original = cached
-                } else if let spliced = try spliceNamespace(of: bytes, in: file, readingItFirst: readingItFirst, body) {
-                    return spliced.value
                 } else {
                     original = try decode(bytes)
                 }
@@ -264,57 +218,6 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         keyState.withLock { state in
             guard let codec = state.codec else { return nil }
             return state.verified?.document(ifSameAs: bytes, codec: codec)
-        }
-    }
-
-    /// Boxed so that "not spliced" (nil) is told apart from an optional `Result`.
-    struct Spliced<Value> { let value: Value }
-
-    /// The namespace write without parsing the rest: the file is opened with this key exactly
-    /// as for a full decode (commitment, MAC and padding checked; any failure throws before
-    /// `body` runs and nothing is written), then, if its plaintext is canonical, this
-    /// namespace's value is parsed only when `body` needs it, and every other namespace's
-    /// value is copied into the new plaintext byte for byte (the bytes the writer would have
-    /// written for it after a full parse). Nil, before `body` runs, when the plaintext is not
-    /// canonical: the caller then decodes in full, with the errors it always had.
-    private func spliceNamespace<Result>(
-        of bytes: [UInt8], in file: VaultFile, readingItFirst: Bool, _ body: (inout TokenMap) throws -> Result
-    ) throws -> Spliced<Result>? {
-        // A miss: whatever was cached is no longer the file (fail closed, as in `decode`).
-        forgetVerifiedFile()
-        let codec = try withCodec { $0 }
-        return try codec.withContent(of: bytes, path: path) { content -> Spliced<Result>? in
-            guard let layout = CanonicalPlaintext.layout(of: content) else { return nil }
-            var before: TokenMap = [:]
-            // Read for `writeTokens` too: whether tokens leave decides whether the old file is wiped.
-            if let range = layout.namespaces[namespace] {
-                before = try PlaintextDocument.decodeNamespace(
-                    UnsafeRawBufferPointer(rebasing: content[range]), namespace: namespace, path: path)
-            }
-            var tokens = before
-            let result = try body(&tokens)
-            if readingItFirst && tokens == before {
-                return Spliced(value: result)
-            }
-            var carried: [String: UnsafeRawBufferPointer] = [:]
-            for (name, range) in layout.namespaces where name != namespace {
-                carried[name] = UnsafeRawBufferPointer(rebasing: content[range])
-            }
-            let document = VaultDocument(namespaces: [namespace: tokens])
-            let sealed = try codec.encode(document, carrying: carried, path: path)
-            keyState.withLock { $0.splicedWrites += 1 }
-            try file.wipeLeftoverTempFiles()
-            if TokensLeaving.any(from: before, to: tokens) {
-                try file.replaceWipingOld(with: sealed, onlyIfSafe: true)
-            } else {
-                try file.replace(with: sealed)
-            }
-            // Only a document known in full can serve later calls; with carried namespaces
-            // the next call decodes (or splices) again.
-            if carried.isEmpty {
-                rememberWritten(sealed, document: document, sealedBy: codec)
-            }
-            return Spliced(value: result)
         }
     }
 

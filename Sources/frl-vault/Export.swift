@@ -22,15 +22,13 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let opened = try OpenVault(vault, namespace: namespace)
-        try opened.storage.withNamespaceViews { views in
-            let tokenSets = views.first { $0.name == namespace }?.tokenSets ?? []
-            switch format {
-            case .json:
-                Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
-            case .cfg:
-                Posix.writeStandardOutput(
-                    PythonFormats.cfg(tokenSets, section: section ?? namespace, streamingTo: Posix.standardOutput))
-            }
+        let tokenSets = try opened.storage.sortedNamespaces(only: namespace).first?.tokenSets ?? []
+        switch format {
+        case .json:
+            Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
+        case .cfg:
+            Posix.writeStandardOutput(
+                PythonFormats.cfg(tokenSets, section: section ?? namespace, streamingTo: Posix.standardOutput))
         }
     }
 }

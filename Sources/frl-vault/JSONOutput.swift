@@ -103,16 +103,6 @@ extension OutputBytes {
         text.withUTF8 { appendJSONString(utf8: $0) }
     }
 
-    mutating func appendJSONString(_ text: TokenText) {
-        text.withUTF8 { bytes in
-            if text.isKnownPlainASCII {
-                appendQuoted(bytes)
-            } else {
-                appendJSONString(utf8: bytes)
-            }
-        }
-    }
-
     /// Nearly every string here (tokens, scopes, host names) is printable ASCII with nothing
     /// to escape: checked and copied as one buffer instead of scalar by scalar.
     private mutating func appendJSONString(utf8 buffer: UnsafeBufferPointer<UInt8>) {

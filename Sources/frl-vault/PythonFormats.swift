@@ -10,7 +10,7 @@ enum PythonFormats {
         case json, cfg
     }
 
-    static func json(_ tokenSets: [TokenSetView], streamingTo descriptor: Int32) -> OutputBytes {
+    static func json(_ tokenSets: [TokenSet], streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
         var writer = TokenMapWriter(revealed: true, fieldsSorted: false)
         writer.write(tokenSets, indent: 0, to: &output)
@@ -49,7 +49,7 @@ enum PythonFormats {
             fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
         }
 
-        mutating func write(_ tokenSets: [TokenSetView], indent: Int, to output: inout OutputBytes) {
+        mutating func write(_ tokenSets: [TokenSet], indent: Int, to output: inout OutputBytes) {
             if tokenSets.isEmpty {
                 output.append("{}")
                 return
@@ -60,10 +60,10 @@ enum PythonFormats {
                 func piece(_ range: Range<Int>) { output.append(bytesOf: UnsafeBufferPointer(rebasing: text[range])) }
                 piece(layout.opening)
                 var isFirst = true
-                tokenSets.forEachInPlace { set in
+                for set in tokenSets {
                     if !isFirst { piece(layout.between) }
                     isFirst = false
-                    output.appendJSONString(set.pointee.resourceServer)
+                    output.appendJSONString(set.resourceServer)
                     for position in fields.indices {
                         piece(layout.beforeValue[position])
                         writeValue(fields[position], of: set, to: &output)
@@ -73,20 +73,20 @@ enum PythonFormats {
             }
         }
 
-        private func writeValue(_ field: Field, of set: UnsafePointer<TokenSetView>, to output: inout OutputBytes) {
+        private func writeValue(_ field: Field, of set: TokenSet, to output: inout OutputBytes) {
             switch field {
-            case .scope: output.appendJSONString(set.pointee.scope)
+            case .scope: output.appendJSONString(set.scope)
             case .accessToken:
-                if revealed { output.appendJSONString(set.pointee.accessToken) } else { output.append(redacted) }
+                if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
             case .refreshToken:
-                if let refresh = set.pointee.refreshToken {
+                if let refresh = set.refreshToken {
                     if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
                 } else {
                     output.append("null")
                 }
-            case .tokenType: output.appendJSONString(set.pointee.tokenType)
-            case .expiresAtSeconds: output.append(decimal: set.pointee.expiresAtSeconds)
-            case .resourceServer: output.appendJSONString(set.pointee.resourceServer)
+            case .tokenType: output.appendJSONString(set.tokenType)
+            case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
+            case .resourceServer: output.appendJSONString(set.resourceServer)
             }
         }
 
@@ -156,7 +156,7 @@ enum PythonFormats {
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are
     /// lower-cased because ConfigParser's `optionxform` does that on every `set`.
-    static func cfg(_ tokenSets: [TokenSetView], section: String, streamingTo descriptor: Int32) -> OutputBytes {
+    static func cfg(_ tokenSets: [TokenSet], section: String, streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
         output.append("[")
         output.append(section)
@@ -165,7 +165,7 @@ enum PythonFormats {
             // flat_pack's key for each field, lower-cased as optionxform does: the server's
             // part ("auth_globus_org__") made once per set. ("_" ends any casing context, so
             // lower-casing the parts apart gives what lower-casing the whole key would.)
-            let prefix = defaultNameKey(set.resourceServer.string, "").lowercased()
+            let prefix = defaultNameKey(set.resourceServer, "").lowercased()
             for field in Field.pythonOrder {
                 output.append(prefix)
                 output.append(field.name)
@@ -188,7 +188,8 @@ enum PythonFormats {
     /// A value as `ConfigParserTokenStorage` (and `INIDocument.format`) writes it: "%" doubled,
     /// which ConfigParser's interpolation undoes on reading, and a line break continued on a
     /// tab-indented line (Python's `value.replace("\n", "\n\t")`).
-    private static func appendINIValue(_ value: TokenText, to output: inout OutputBytes) {
+    private static func appendINIValue(_ value: String, to output: inout OutputBytes) {
+        var value = value
         value.withUTF8 { bytes in
             guard bytes.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "%") }) else {
                 output.append(bytesOf: bytes)

@@ -23,15 +23,13 @@ struct Show: ParsableCommand {
     func run() throws {
         let opened = try OpenVault(vault)
         let now = Posix.now()
-        try opened.storage.withNamespaceViews { views in
-            let shown = views.filter { namespace == nil || $0.name == namespace }
-            Posix.writeStandardOutput(json ? jsonText(opened.path, shown) : text(opened.path, shown, now))
-        }
+        let shown = try opened.storage.sortedNamespaces(only: namespace)
+        Posix.writeStandardOutput(json ? jsonText(opened.path, shown) : text(opened.path, shown, now))
     }
 
     /// What `JSONValue.object` would render for the path, the flag and every visible set,
     /// written without building the tree.
-    private func jsonText(_ path: String, _ namespaces: [NamespaceView]) -> OutputBytes {
+    private func jsonText(_ path: String, _ namespaces: [SortedNamespace]) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         var writer = PythonFormats.TokenMapWriter(revealed: reveal, fieldsSorted: true)
         output.appendJSONObject(["namespaces", "path", "revealed"], key: { $0 }, indent: 0) { key, indent, output in
@@ -48,7 +46,7 @@ struct Show: ParsableCommand {
         return output
     }
 
-    private func text(_ path: String, _ namespaces: [NamespaceView], _ now: Int) -> OutputBytes {
+    private func text(_ path: String, _ namespaces: [SortedNamespace], _ now: Int) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         output.append("vault ")
         TerminalText.write(path, to: &output)
@@ -58,34 +56,34 @@ struct Show: ParsableCommand {
             output.append("namespace ")
             TerminalText.write(view.name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            view.tokenSets.forEachInPlace { writeTokenSet($0, now, to: &output) }
+            for set in view.tokenSets { writeTokenSet(set, now, to: &output) }
         }
         return output
     }
 
     /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeTokenSet(_ set: UnsafePointer<TokenSetView>, _ now: Int, to output: inout OutputBytes) {
+    private func writeTokenSet(_ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
         let width = "refresh_token".utf8.count
         output.append("  ")
-        TerminalText.write(set.pointee.resourceServer, to: &output)
+        TerminalText.write(set.resourceServer, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("scope", width: width, indent: 4, to: &output)
-        TerminalText.write(set.pointee.scope, to: &output)
+        TerminalText.write(set.scope, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("access_token", width: width, indent: 4, to: &output)
-        if reveal { TerminalText.write(set.pointee.accessToken, to: &output) } else { output.append(Self.redacted) }
+        if reveal { TerminalText.write(set.accessToken, to: &output) } else { output.append(Self.redacted) }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("refresh_token", width: width, indent: 4, to: &output)
-        if let refresh = set.pointee.refreshToken {
+        if let refresh = set.refreshToken {
             if reveal { TerminalText.write(refresh, to: &output) } else { output.append(Self.redacted) }
         } else {
             output.append("(none)")
         }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("token_type", width: width, indent: 4, to: &output)
-        TerminalText.write(set.pointee.tokenType, to: &output)
+        TerminalText.write(set.tokenType, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
-        TokenReport.writeExpiry(set.pointee.expiresAtSeconds, now: now, to: &output)
+        TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)
     }
 }

@@ -27,16 +27,14 @@ struct Status: ParsableCommand {
         }
         let vaultKey = try KeyReading.key(from: source, purpose: .unlock(path: path), kdf: info.argon2idParameters ?? .moderate)
         let storage = VaultTokenStorage(path: path, key: vaultKey, lockTimeoutSeconds: vault.lockTimeout)
-        try storage.withNamespaceViews { views in
-            let shown = views.filter { namespace == nil || $0.name == namespace }
-            Posix.writeStandardOutput(json ? jsonText(path, info, shown, now) : text(path, info, shown, now))
-        }
+        let shown = try storage.sortedNamespaces(only: namespace)
+        Posix.writeStandardOutput(json ? jsonText(path, info, shown, now) : text(path, info, shown, now))
     }
 
-    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [NamespaceView]?, _ now: Int) -> OutputBytes {
+    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [SortedNamespace]?, _ now: Int) -> OutputBytes {
         let contents: JSONValue = namespaces.map { views in
             .orderedObject(views.map { view in
-                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer.string, TokenReport.summaryValue($0, now: now)) }))
+                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer, TokenReport.summaryValue($0, now: now)) }))
             })
         } ?? .null
         return JSONValue.object([
@@ -50,7 +48,7 @@ struct Status: ParsableCommand {
         ]).rendered()
     }
 
-    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [NamespaceView]?, _ now: Int) -> OutputBytes {
+    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [SortedNamespace]?, _ now: Int) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         TokenReport.table([
             ("vault", path),
@@ -70,7 +68,7 @@ struct Status: ParsableCommand {
             output.append(": ")
             output.append(decimal: view.tokenSets.count)
             output.append(view.tokenSets.count == 1 ? " resource server\n" : " resource servers\n")
-            view.tokenSets.forEachInPlace { writeSummary(of: $0, expiries: &expiries, to: &output) }
+            for set in view.tokenSets { writeSummary(of: set, expiries: &expiries, to: &output) }
         }
         return output
     }
@@ -79,14 +77,14 @@ struct Status: ParsableCommand {
     /// labels padded to "refresh" and two blanks), each label with its padding one literal:
     /// a thousand sets' worth of padding loops was a hot spot.
     private func writeSummary(
-        of set: UnsafePointer<TokenSetView>, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes
+        of set: TokenSet, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes
     ) {
         output.append("  ")
-        TerminalText.write(set.pointee.resourceServer, to: &output)
+        TerminalText.write(set.resourceServer, to: &output)
         output.append("\n    scopes   ")
-        TokenReport.writeScopes(set.pointee.scope, to: &output)
+        TokenReport.writeScopes(set.scope, to: &output)
         output.append("\n    expires  ")
-        expiries.write(set.pointee.expiresAtSeconds, to: &output)
-        output.append(set.pointee.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")
+        expiries.write(set.expiresAtSeconds, to: &output)
+        output.append(set.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")
     }
 }

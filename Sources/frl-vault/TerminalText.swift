@@ -34,16 +34,6 @@ enum TerminalText {
         text.withUTF8 { write(bytes: $0, to: &output) }
     }
 
-    static func write(_ text: TokenText, to output: inout OutputBytes) {
-        text.withUTF8 { bytes in
-            if text.isKnownPlainASCII {
-                output.append(bytesOf: bytes)
-            } else {
-                write(bytes: bytes, to: &output)
-            }
-        }
-    }
-
     /// Control characters are rare, so printable ASCII is checked a word at a time and copied
     /// whole; anything else (a byte outside printable ASCII) takes the careful path, since the
     /// format characters are spread over many UTF-8 lead bytes.

@@ -29,7 +29,7 @@ struct LeavingTokensTests {
             }),
         ]
         for (what, change) in changes {
-            // A fresh instance each time: no cached document, so the write takes the splice path.
+            // A fresh instance each time: no cached document, so the write decodes the file first.
             try place.storage().writeTokens(sampleTokens(what, count: 3))
             let old = try #require(contents(of: place.vault))
             let held = try HeldFile(place.vault)

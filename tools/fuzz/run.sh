@@ -4,8 +4,8 @@
 #
 #   tools/fuzz/run.sh [--seconds S | --runs N] [--max-len BYTES] [TARGET ...]
 #
-# Default: every target for 30 seconds. A crash, a leak, a disagreement between the two
-# plaintext readers (the target traps) or a timeout fails the run; the input that caused it is
+# Default: every target for 30 seconds. A crash, a leak, a failed round trip (the target traps)
+# or a timeout fails the run; the input that caused it is
 # written to .build-fuzz/artifacts/. New corpus entries go to a scratch folder, never into
 # the seeds. Prints libFuzzer's final stats (executions) per target.
 set -euo pipefail

@@ -9,12 +9,10 @@ enum PlaintextDocument {
     /// `spare`, a wiped secure buffer, is written into instead of allocating one when the
     /// document pads to its size (a secure allocation costs about ten system calls, and
     /// locking and zeroing its pages).
-    /// `carried` namespaces (see CanonicalPlaintext) are written as the bytes given.
     static func encode(
-        _ document: VaultDocument, carrying carried: [String: UnsafeRawBufferPointer] = [:], path: String,
-        reusing spare: SecureBytes? = nil
+        _ document: VaultDocument, path: String, reusing spare: SecureBytes? = nil
     ) throws(VaultError) -> SecureBytes {
-        let sorted = PlaintextWriter.Sorted(document.namespaces, carrying: carried)
+        let sorted = PlaintextWriter.Sorted(document.namespaces)
         if !sorted.everySetValid {
             // Something breaks a rule: the Tokens module words the error (and picks the set).
             try validate(document.namespaces, path: path)
@@ -65,39 +63,6 @@ enum PlaintextDocument {
                 try PlaintextParser.namespaces(in: UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]))
             }
             return VaultDocument(namespaces: namespaces)
-        } catch {
-            throw .invalidTokenData(path: path, reason: reason(for: error))
-        }
-    }
-
-    /// `decode` for a content already unpadded (see `VaultCodec.withContent`), its token sets
-    /// read in place: valid only while `content` is, which the caller marks by ending `lease`.
-    /// Namespaces in code point order.
-    static func decodeViews(_ content: UnsafeRawBufferPointer, lease: PlaintextLease, path: String) throws(VaultError) -> [NamespaceView] {
-        do {
-            // Nearly every vault is exactly what this package writes, read in one tight pass.
-            if let canonical = CanonicalPlaintext.namespaceViews(in: content, lease: lease) {
-                return canonical
-            }
-            return inCodePointOrder(try PlaintextParser.namespaceViews(in: content, lease: lease))
-        } catch {
-            throw .invalidTokenData(path: path, reason: reason(for: error))
-        }
-    }
-
-    /// The general parser's namespaces as `decodeViews` returns them: by name, in code point
-    /// order (the order the canonical pass reads them in).
-    static func inCodePointOrder(_ namespaces: [String: [TokenSetView]]) -> [NamespaceView] {
-        namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
-            NamespaceView(name: name, tokenSets: namespaces[name] ?? [])
-        }
-    }
-
-    /// One namespace's map from its value's bytes (a range `CanonicalPlaintext` found), with
-    /// the errors `decode` would report for it.
-    static func decodeNamespace(_ value: UnsafeRawBufferPointer, namespace: String, path: String) throws(VaultError) -> TokenMap {
-        do {
-            return try PlaintextParser.tokenMap(in: value, namespace: namespace)
         } catch {
             throw .invalidTokenData(path: path, reason: reason(for: error))
         }

@@ -11,34 +11,20 @@ enum PlaintextWriter {
     /// output is deterministic (the test vectors rely on it), by UTF-8 bytes, which is code
     /// point order (and `String`'s own order for the NFC names that resource servers have).
     struct Sorted {
-        /// What a namespace's value is written from.
-        fileprivate enum Content {
-            /// A map and the order to write its entries in, as dictionary indices: the sets
-            /// are never copied (a copy retains six strings).
-            case map(TokenMap, order: [TokenMap.Index])
-            /// The value's bytes exactly as this writer wrote them before (see CanonicalPlaintext).
-            case carried(UnsafeRawBufferPointer)
-        }
-
-        fileprivate let namespaces: [(name: String, content: Content)]
+        /// Each namespace's map and the order to write its entries in, as dictionary indices:
+        /// the sets are never copied (a copy retains six strings).
+        fileprivate let namespaces: [(name: String, map: TokenMap, order: [TokenMap.Index])]
         /// Whether every set passed the rules of `TokenMap.validate()` and `TokenSet.validate()`
         /// (Sources/Tokens/Model/TokenValidation.swift: filed under its own resource server,
         /// token type "Bearer"), checked while the keys are gathered. A rule added there has
         /// to be added in `keyOrder` too.
         let everySetValid: Bool
 
-        /// `carried` values are written verbatim (a name in both is written from its map). They
-        /// are borrowed: the caller keeps their memory alive while this value is used.
-        init(_ namespaces: [String: TokenMap], carrying carried: [String: UnsafeRawBufferPointer] = [:]) {
+        init(_ namespaces: [String: TokenMap]) {
             var everySetValid = true
-            let names = Set(namespaces.keys).union(carried.keys)
-            self.namespaces = names.sorted(by: CodePointOrder.precedes).map { name in
-                if namespaces[name] == nil, let raw = carried[name] {
-                    return (name, .carried(raw))
-                }
+            self.namespaces = namespaces.keys.sorted(by: CodePointOrder.precedes).map { name in
                 let map = namespaces[name] ?? [:]
-                let order = Self.keyOrder(of: map, everySetValid: &everySetValid)
-                return (name, .map(map, order: order))
+                return (name, map, Self.keyOrder(of: map, everySetValid: &everySetValid))
             }
             self.everySetValid = everySetValid
         }
@@ -119,17 +105,12 @@ enum PlaintextWriter {
             if index > 0 { sink.append(",") }
             sink.appendString(namespace.name)
             sink.append(":")
-            switch namespace.content {
-            case .carried(let raw):
-                sink.appendBytes(raw)
-            case .map(let map, let order):
-                sink.append("{")
-                for (position, entryIndex) in order.enumerated() {
-                    if position > 0 { sink.append(",") }
-                    writeSet(map[entryIndex].value, to: &sink)
-                }
-                sink.append("}")
+            sink.append("{")
+            for (position, entryIndex) in namespace.order.enumerated() {
+                if position > 0 { sink.append(",") }
+                writeSet(namespace.map[entryIndex].value, to: &sink)
             }
+            sink.append("}")
         }
         sink.append("}}")
     }

@@ -25,10 +25,9 @@ final class VaultCodec: Sendable {
         var saltForNewVault: Argon2id.Salt
         /// How many times this codec has run Argon2id: the tests' evidence for the cache.
         var argon2idRuns = 0
-        /// The last encodes' or decodes' plaintext buffers, wiped, kept for the next ones of the
-        /// same size: two, because a spliced write holds the opened plaintext while it writes
-        /// the new one (for a 4 MiB vault a fresh secure buffer, locked and zeroed page by
-        /// page, costs more than its JSON takes to write).
+        /// The last encode's or decode's plaintext buffer, wiped, kept for the next one of the
+        /// same size (for a 4 MiB vault a fresh secure buffer, locked and zeroed page by page,
+        /// costs more than its JSON takes to write).
         var spareBuffers: [SecureBytes] = []
     }
 
@@ -68,20 +67,6 @@ final class VaultCodec: Sendable {
         return try PlaintextDocument.decode(padded, path: path)
     }
 
-    /// Opens a vault file as `decode` does, with the same errors up to and including the
-    /// padding, and lends `body` the plaintext's content (the JSON without padding) instead of
-    /// parsing it. The content is in secure memory, wiped when `body` returns; it must not
-    /// escape `body`. No lock is held while `body` runs.
-    func withContent<R>(of file: [UInt8], path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        let padded = try openPadded(file, path: path, reusing: takeSpareBuffer())
-        defer { keepAsSpare(padded) }
-        let contentCount: Int
-        do { contentCount = try Padding.unpaddedCount(of: padded) } catch { throw VaultError(error, path: path) }
-        return try padded.withUnsafeBytes { bytes in
-            try body(UnsafeRawBufferPointer(rebasing: bytes[..<contentCount]))
-        }
-    }
-
     /// A wiped buffer of an earlier encode or decode, if any, now owned by the caller alone.
     private func takeSpareBuffer() -> SecureBytes? {
         state.withLock { $0.spareBuffers.popLast() }
@@ -93,7 +78,7 @@ final class VaultCodec: Sendable {
         buffer.wipe()
         state.withLock { state in
             state.spareBuffers.append(buffer)
-            if state.spareBuffers.count > 2 { state.spareBuffers.removeFirst() }
+            if state.spareBuffers.count > 1 { state.spareBuffers.removeFirst() }
         }
     }
 
@@ -121,37 +106,6 @@ final class VaultCodec: Sendable {
         }
     }
 
-    /// `withContent` for a vault file read straight into secure memory (its first `count`
-    /// bytes), decrypted where it lies: the same checks and errors as `decode` up to and
-    /// including the padding, with no second buffer the size of the vault. The content lent
-    /// to `body` lies where the ciphertext was in `file`, which holds plaintext from then on
-    /// (wiped by this call when `body` returns, and again when `file` is released).
-    func withContent<R>(
-        openingInPlace file: SecureBytes, count: Int, path: String, _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R {
-        let headerBytes = file.withUnsafeBytes { Array($0.prefix(min(count, VaultHeader.byteCountToInspect))) }
-        let (header, storedCommitment) = try VaultHeader.parse(headerBytes, path: path)
-        let masterKey = try verifiedMasterKey(for: header, commitment: storedCommitment, path: path)
-        defer { file.wipe() }
-        let padded: Range<Int>
-        let contentCount: Int
-        do {
-            padded = try SecretBox.openInPlace(
-                file, box: VaultFormat.Offset.sealedBox..<count, nonce: header.nonce, usingKeyDerivedFrom: masterKey,
-                context: VaultFormat.boxKeyLabel + header.authenticatedPrefix)
-            contentCount = try file.withUnsafeBytes { (bytes) throws(CryptoError) in
-                try Padding.unpaddedCount(of: UnsafeRawBufferPointer(rebasing: bytes[padded]))
-            }
-        } catch {
-            throw VaultError(error, path: path)
-        }
-        let content = padded.lowerBound..<(padded.lowerBound + contentCount)
-        return try file.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[content])) }
-    }
-
-    /// The master key for `header`: the cached one when the header's salt and KDF are this
-    /// codec's, else derived (and then cached); either way checked against the commitment
-    /// first (`wrongKey`).
     private func verifiedMasterKey(for header: VaultHeader, commitment storedCommitment: [UInt8], path: String) throws(VaultError) -> SymmetricKey {
         let prefix = header.authenticatedPrefix
         return try state.withLock { (state) throws(VaultError) -> SymmetricKey in
@@ -178,14 +132,6 @@ final class VaultCodec: Sendable {
     /// Seals `document` into a complete vault file with a fresh random nonce.
     func encode(_ document: VaultDocument, path: String) throws(VaultError) -> [UInt8] {
         try encode(document, path: path, nonce: .random())
-    }
-
-    /// `encode` with namespaces carried over as the bytes of their values (see
-    /// CanonicalPlaintext): the caller vouches that they are canonical and keeps them alive.
-    func encode(_ document: VaultDocument, carrying carried: [String: UnsafeRawBufferPointer], path: String) throws(VaultError) -> [UInt8] {
-        let padded = try PlaintextDocument.encode(document, carrying: carried, path: path, reusing: takeSpareBuffer())
-        defer { keepAsSpare(padded) }
-        return try seal(padded, path: path, nonce: .random())
     }
 
     /// `encode` with a chosen nonce: internal, for the frozen test vectors only. A nonce must

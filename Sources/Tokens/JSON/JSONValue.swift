@@ -1,6 +1,6 @@
 /// A parsed JSON value, with Python's distinction between integers and floats kept, because
 /// `verify_token_group` treats them differently (`int(123.9)` truncates, `int("123.9")` fails).
-enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// An integer literal that fits in `Int`. Larger ones become `.double`, which fails the
@@ -38,7 +38,7 @@ enum JSONValue: Equatable, Sendable {
 
 extension JSONValue: Decodable {
     /// Lets `TokenSet.init(from:)` see the raw shape of each field, whatever decoder is used.
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

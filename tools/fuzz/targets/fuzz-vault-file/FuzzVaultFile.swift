@@ -2,7 +2,7 @@
 import VaultCrypto
 
 /// A whole vault file: the header (magic, version, key derivation and its bounds, salt,
-/// nonce, commitment), then the box, the padding and both plaintext readers, opened with the
+/// nonce, commitment), then the box, the padding and the strict plaintext reader, opened with the
 /// key the seeds were sealed with (tools/fuzz/seeds/vault-file). Any outcome but an error
 /// value is a finding: a crash, a leak, an out-of-bounds access.
 private let codec = VaultCodec(keyMaterial: .rawKey(FuzzKey.key))
@@ -10,17 +10,7 @@ private let codec = VaultCodec(keyMaterial: .rawKey(FuzzKey.key))
 func fuzzVaultFile(_ input: UnsafeRawBufferPointer) {
     let file = Array(input)
     _ = try? VaultCodec.inspect(file, path: "fuzz")
-    if let document = try? codec.decode(file, path: "fuzz") {
-        // What opens must also open read in place, to the same tokens.
-        let viewed = try? codec.withContent(of: file, path: "fuzz") { content in
-            let lease = PlaintextLease.begin()
-            defer { lease.end() }
-            return try PlaintextDocument.decodeViews(content, lease: lease, path: "fuzz").map { ($0.name, $0.tokenMap) }
-        }
-        guard let viewed, Dictionary(viewed, uniquingKeysWith: { _, last in last }) == document.namespaces else {
-            fatalError("a vault that decodes does not read the same in place")
-        }
-    }
+    _ = try? codec.decode(file, path: "fuzz")
 }
 
 /// 32 bytes of 0x42: the key of the seed vaults, nothing secret.
