@@ -27,11 +27,13 @@ extension JSONReader {
         // (then valid UTF-8 as it is, and no validation pass is needed).
         var highBits: UInt8 = 0
         var end = start
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            highBits |= byte
-            end += 1
+        if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            while end < bytes.count {
+                let byte = base[end]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                highBits |= byte
+                end += 1
+            }
         }
         index = end
         guard let byte = peek() else { throw failure("unterminated string") }

@@ -44,9 +44,13 @@ package struct JSONReader: ~Copyable {
     package var index = 0
     package let mode: Mode
 
+    /// What `tokenMap` may still reserve (see `takeReservation`).
+    var reservationLeft: Int
+
     package init(_ bytes: UnsafeRawBufferPointer, mode: Mode) {
         self.bytes = bytes
         self.mode = mode
+        reservationLeft = bytes.count / 256
     }
 
     /// Deep enough for any token document (the vault's needs 4 levels); shallow enough that

@@ -5,55 +5,73 @@
 enum PythonJSONWriter {
     static func encode(_ tokens: TokenMap) -> [UInt8] {
         guard !tokens.isEmpty else { return Array("{}".utf8) }
-        var out = "{"
+        var out: [UInt8] = []
+        // Room for a typical set (a few hundred bytes) each, so the buffer grows rarely.
+        out.reserveCapacity(tokens.count * 512)
+        out.append(UInt8(ascii: "{"))
         var firstServer = true
         for resourceServer in tokens.keys.sorted() {
             guard let set = tokens[resourceServer] else { continue }
-            out += firstServer ? "\n  " : ",\n  "
+            append(firstServer ? "\n  " : ",\n  ", to: &out)
             firstServer = false
-            out += quoted(resourceServer) + ": {"
-            var firstField = true
-            for (key, value) in set.fields {
-                out += firstField ? "\n    " : ",\n    "
-                firstField = false
-                out += quoted(key.rawValue) + ": "
-                switch value {
-                case .string(let text): out += quoted(text)
-                case .integer(let number): out += String(number)
-                case .none: out += "null"
-                }
+            appendQuoted(resourceServer, to: &out)
+            append(": {\n    \"scope\": ", to: &out)
+            appendQuoted(set.scope, to: &out)
+            append(",\n    \"access_token\": ", to: &out)
+            appendQuoted(set.accessToken, to: &out)
+            append(",\n    \"refresh_token\": ", to: &out)
+            if let refreshToken = set.refreshToken {
+                appendQuoted(refreshToken, to: &out)
+            } else {
+                append("null", to: &out)
             }
-            out += "\n  }"
+            append(",\n    \"token_type\": ", to: &out)
+            appendQuoted(set.tokenType, to: &out)
+            append(",\n    \"expires_at_seconds\": ", to: &out)
+            append(String(set.expiresAtSeconds), to: &out)
+            append(",\n    \"resource_server\": ", to: &out)
+            appendQuoted(set.resourceServer, to: &out)
+            append("\n  }", to: &out)
         }
-        out += "\n}"
-        return Array(out.utf8)
+        append("\n}", to: &out)
+        return out
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: text.utf8)
     }
 
     /// Python's `py_encode_basestring_ascii`: everything outside printable ASCII is escaped,
-    /// astral characters as a lowercase surrogate pair.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default:
-                for unit in String(scalar).utf16 {
-                    out += "\\u" + hex4(unit)
+    /// astral characters as a lowercase surrogate pair. Printable ASCII without `"` or `\`
+    /// (every Globus token) is copied as it is.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": append("\\\"", to: &out)
+                case "\\": append("\\\\", to: &out)
+                case "\n": append("\\n", to: &out)
+                case "\r": append("\\r", to: &out)
+                case "\t": append("\\t", to: &out)
+                case "\u{08}": append("\\b", to: &out)
+                case "\u{0C}": append("\\f", to: &out)
+                case " "..."~": out.append(UInt8(scalar.value))
+                default:
+                    for unit in String(scalar).utf16 {
+                        append("\\u", to: &out)
+                        let digits = String(unit, radix: 16)
+                        append(String(repeating: "0", count: 4 - digits.count) + digits, to: &out)
+                    }
                 }
             }
         }
-        return out + "\""
-    }
-
-    private static func hex4(_ unit: UInt16) -> String {
-        let digits = String(unit, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -5,7 +5,7 @@
 // (release build, private temp dir, the Python peers' interpreter, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
-//   vault-bench WORKDIR profile read|coldread|write|coldwrite|floor|pair COUNT ROUNDS
+//   vault-bench WORKDIR profile read|coldread|jsonread|write|coldwrite|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
 #if canImport(Glibc)
 import Glibc
@@ -80,7 +80,11 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
     let bytes = try SecureFile.read(vault.path)
     var samples = Samples()
     for _ in 0..<(operation == "pair" ? 0 : rounds) {
-        if operation == "floor" {
+        if operation == "jsonread" {
+            let json = JSONTokenStorage(path: work + "/profile-\(count).json")
+            if samples.microseconds.isEmpty { try json.writeTokens(map) }
+            try samples.time { try expectEqual(json.readTokens().count, count) }
+        } else if operation == "floor" {
             try samples.time { try SecureFile.writeAtomically(bytes, to: work + "/floor.bin") }
         } else if operation == "coldread" {
             let fresh = VaultTokenStorage(path: vault.path, key: .keyfile(path: keyfile))
@@ -113,7 +117,7 @@ struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
-            print("usage: vault-bench WORKDIR [profile read|coldread|write|coldwrite|floor|pair COUNT ROUNDS]")
+            print("usage: vault-bench WORKDIR [profile read|coldread|jsonread|write|coldwrite|floor|pair COUNT ROUNDS]")
             return
         }
         let work = arguments[1]
