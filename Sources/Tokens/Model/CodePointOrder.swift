@@ -20,4 +20,39 @@ public enum CodePointOrder {
         }
         return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
     }
+
+    /// The map's entries in code point order of their keys. The keys' bytes are copied into
+    /// one buffer first, so the sort compares raw bytes instead of retaining and releasing two
+    /// Strings per comparison: for 10,000 sets several times faster than sorting the keys.
+    package static func indices(of map: TokenMap) -> [TokenMap.Index] {
+        // Through `keys` alone: an entry of the map itself is a copy of its set (six retains).
+        let indices = Array(map.keys.indices)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(map.keys.reduce(0) { $0 + $1.utf8.count })
+        var spans: [Range<Int>] = []
+        spans.reserveCapacity(indices.count)
+        for key in map.keys {
+            let start = bytes.count
+            bytes.append(contentsOf: key.utf8)
+            spans.append(start..<bytes.count)
+        }
+        var order = Array(indices.indices)
+        bytes.withUnsafeBytes { bytes in
+            spans.withUnsafeBufferPointer { spans in
+                order.sort { left, right in
+                    precedes(UnsafeRawBufferPointer(rebasing: bytes[spans[left]]), UnsafeRawBufferPointer(rebasing: bytes[spans[right]]))
+                }
+            }
+        }
+        return order.map { indices[$0] }
+    }
+
+    private static func precedes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        let common = min(left.count, right.count)
+        if common > 0, let leftStart = left.baseAddress, let rightStart = right.baseAddress {
+            let order = memcmp(leftStart, rightStart, common)
+            if order != 0 { return order < 0 }
+        }
+        return left.count < right.count
+    }
 }

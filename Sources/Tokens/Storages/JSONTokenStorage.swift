@@ -28,13 +28,17 @@ public struct JSONTokenStorage: TokenStorage {
     }
 
     public func writeTokens(_ tokens: TokenMap) throws(TokenStorageError) {
-        do {
-            try tokens.validate()
-        } catch {
-            throw .invalidTokens(path: path, error: error)
+        let (bytes, everySetValid) = PythonJSONWriter.encodeNoting(tokens)
+        if !everySetValid {
+            // validate() words the error (and picks the same set each time).
+            do {
+                try tokens.validate()
+            } catch {
+                throw .invalidTokens(path: path, error: error)
+            }
         }
         do {
-            try SecureFile.writeAtomically(TokenJSON.encode(tokens), to: path, mode: 0o600)
+            try SecureFile.writeAtomically(bytes, to: path, mode: 0o600)
         } catch {
             throw .writing(path, error)
         }

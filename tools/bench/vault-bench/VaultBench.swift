@@ -5,7 +5,7 @@
 // (release build, private temp dir, the Python peers' interpreter, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
-//   vault-bench WORKDIR profile read|coldread|jsonread|write|coldwrite|floor|pair COUNT ROUNDS
+//   vault-bench WORKDIR profile read|coldread|jsonread|jsonwrite|write|coldwrite|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
 #if canImport(Glibc)
 import Glibc
@@ -80,7 +80,10 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
     let bytes = try SecureFile.read(vault.path)
     var samples = Samples()
     for _ in 0..<(operation == "pair" ? 0 : rounds) {
-        if operation == "jsonread" {
+        if operation == "jsonwrite" {
+            let json = JSONTokenStorage(path: work + "/profile-\(count).json")
+            try samples.time { try json.writeTokens(map) }
+        } else if operation == "jsonread" {
             let json = JSONTokenStorage(path: work + "/profile-\(count).json")
             if samples.microseconds.isEmpty { try json.writeTokens(map) }
             try samples.time { try expectEqual(json.readTokens().count, count) }
@@ -117,7 +120,7 @@ struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
-            print("usage: vault-bench WORKDIR [profile read|coldread|jsonread|write|coldwrite|floor|pair COUNT ROUNDS]")
+            print("usage: vault-bench WORKDIR [profile read|coldread|jsonread|jsonwrite|write|coldwrite|floor|pair COUNT ROUNDS]")
             return
         }
         let work = arguments[1]
