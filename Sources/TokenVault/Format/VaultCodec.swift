@@ -21,8 +21,9 @@ final class VaultCodec: Sendable {
 
     private struct State: ~Copyable {
         var session: Session?
-        /// The salt a new vault gets; random unless a test vector fixes it.
-        var saltForNewVault: Argon2id.Salt
+        /// The salt a new vault gets: fixed by a test vector, or drawn at random when this
+        /// codec first writes a new vault (a codec that only reads never needs one).
+        var saltForNewVault: Argon2id.Salt?
         /// How many times this codec has run Argon2id: the tests' evidence for the cache.
         var argon2idRuns = 0
         /// The last encode's or decode's plaintext buffer, wiped, kept for the next one of the
@@ -35,7 +36,7 @@ final class VaultCodec: Sendable {
 
     init(keyMaterial: KeyMaterial) {
         self.keyMaterial = keyMaterial
-        state = Mutex(State(session: nil, saltForNewVault: .random()))
+        state = Mutex(State(session: nil, saltForNewVault: nil))
     }
 
     /// Deterministic construction for test vectors only: a new vault gets `salt`.
@@ -197,9 +198,11 @@ final class VaultCodec: Sendable {
                 case .rawKey: .keyfile
                 case .passphrase(_, let parameters): .argon2id(parameters)
                 }
-            let header = VaultHeader(keyDerivation: keyDerivation, salt: state.saltForNewVault, nonce: .random())
+            let salt = state.saltForNewVault ?? .random()
+            state.saltForNewVault = salt
+            let header = VaultHeader(keyDerivation: keyDerivation, salt: salt, nonce: .random())
             let session = Session(
-                salt: state.saltForNewVault, keyDerivation: keyDerivation,
+                salt: salt, keyDerivation: keyDerivation,
                 masterKey: try deriveMasterKey(for: header, in: &state, path: path))
             state.session = session
             return session

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reruns every benchmark and rewrites tools/bench/RESULTS.md from scratch, so that every number
+# in it comes from this one run on this machine: the vault storage against its Python peers
+# (vault-bench.sh), the Python package (python-vault-bench.sh), the CLI against age
+# (cli-bench.sh) and `token` (cli-token-bench.sh). Each script still replaces only its own
+# section when run alone.
+#
+# BASELINE_REV=COMMIT also builds that commit's release binary (in a git worktree under /tmp)
+# and runs its reading verbs and import in cli-bench's rounds, for a with-and-without
+# measurement of a change. ~30 minutes on 2 cores (more with a baseline to build); run it on
+# an otherwise idle machine.
+#
+#   bash tools/bench/run-all.sh
+#   BASELINE_REV=23c9ee4 ROUNDS=200 bash tools/bench/run-all.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=tools/bench/RESULTS.md
+
+if [ -n "${BASELINE_REV:-}" ]; then
+    tree=/tmp/frl-vault-baseline-$(git rev-parse --short "$BASELINE_REV")
+    [ -d "$tree" ] || git worktree add -q --detach "$tree" "$BASELINE_REV"
+    echo "run-all: building the baseline $BASELINE_REV in $tree" >&2
+    BASELINE=$(cd "$tree" && bash tools/build-release.sh 2>/dev/null)
+    BASELINE_NOTE="the release build of commit $(git rev-parse --short "$BASELINE_REV"): $(git log -1 --format=%s "$BASELINE_REV" | cut -c1-100)"
+    export BASELINE BASELINE_NOTE
+fi
+
+cat > "$OUT" <<EOF
+# Benchmark results
+
+Written by \`tools/bench/run-all.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD),
+on $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)). Every number below comes from
+this run; peers (Fair Research Login, a PyNaCl vault, age, the file-system floors) run in the
+same rounds as the rows they are compared with. The machine's load drifts, so compare rows of
+one table, not tables or runs. Each section says which issue's targets it judges.
+EOF
+
+bash tools/bench/vault-bench.sh >/dev/null
+bash tools/bench/python-vault-bench.sh >/dev/null
+bash tools/bench/cli-bench.sh
+BASELINE= bash tools/bench/cli-token-bench.sh >/dev/null
+echo "run-all: wrote $ROOT/$OUT" >&2
