@@ -7,7 +7,7 @@
 #
 # BASELINE_REV=COMMIT also builds that commit's release binary (in a git worktree under /tmp)
 # and runs its reading verbs and import in cli-bench's rounds, for a with-and-without
-# measurement of a change. ~30 minutes on 2 cores (more with a baseline to build); run it on
+# measurement of a change (or BASELINE=PATH and BASELINE_NOTE=TEXT for a binary built already). ~30 minutes on 2 cores (more with a baseline to build); run it on
 # an otherwise idle machine.
 #
 #   bash tools/bench/run-all.sh
@@ -24,6 +24,8 @@ if [ -n "${BASELINE_REV:-}" ]; then
     BASELINE=$(cd "$tree" && bash tools/build-release.sh 2>/dev/null)
     BASELINE_NOTE="the release build of commit $(git rev-parse --short "$BASELINE_REV"): $(git log -1 --format=%s "$BASELINE_REV" | cut -c1-100)"
     export BASELINE BASELINE_NOTE
+elif [ -n "${BASELINE:-}" ]; then
+    export BASELINE BASELINE_NOTE="${BASELINE_NOTE:-a release build given as BASELINE}"
 fi
 
 cat > "$OUT" <<EOF

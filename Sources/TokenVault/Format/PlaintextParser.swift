@@ -17,7 +17,7 @@ enum PlaintextParser {
         case tokenSet(namespace: String, error: TokenFormatError)
     }
 
-    static var maximumDepth: Int { JSONReader(UnsafeRawBufferPointer(start: nil, count: 0), mode: .strict).maximumDepth }
+    static var maximumDepth: Int { JSONReader.maximumDepth(.strict) }
 
     /// Where the reader is in the schema, to word its failures.
     private struct Place {

@@ -55,7 +55,9 @@ package struct JSONReader: ~Copyable {
 
     /// Deep enough for any token document (the vault's needs 4 levels); shallow enough that
     /// hostile nesting cannot exhaust the stack (Python stops near 1000 with RecursionError).
-    package var maximumDepth: Int { mode == .strict ? 32 : 256 }
+    package static func maximumDepth(_ mode: Mode) -> Int { mode == .strict ? 32 : 256 }
+
+    package var maximumDepth: Int { JSONReader.maximumDepth(mode) }
 
     package var isAtEnd: Bool { index == bytes.count }
 
