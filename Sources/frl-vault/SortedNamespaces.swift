@@ -14,8 +14,7 @@ extension VaultTokenStorage {
         let namespaces = try readAllNamespaces()
         return namespaces.keys.sorted(by: CodePointOrder.precedes).compactMap { name in
             guard only == nil || only == name, let map = namespaces[name] else { return nil }
-            return SortedNamespace(
-                name: name, tokenSets: map.keys.sorted(by: CodePointOrder.precedes).compactMap { map[$0] })
+            return SortedNamespace(name: name, tokenSets: CodePointOrder.indices(of: map).map { map.values[$0] })
         }
     }
 }

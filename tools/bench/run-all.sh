@@ -32,10 +32,11 @@ cat > "$OUT" <<EOF
 # Benchmark results
 
 Written by \`tools/bench/run-all.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD),
-on $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)). Every number below comes from
-this run; peers (Fair Research Login, a PyNaCl vault, age, the file-system floors) run in the
-same rounds as the rows they are compared with. The machine's load drifts, so compare rows of
-one table, not tables or runs. Each section says which issue's targets it judges.
+on $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)), which ran the sections below back to
+back (each also says when it ran; a script run alone later replaces only its own section).
+Peers (Fair Research Login, a PyNaCl vault, age, the file-system floors, an older build) run in
+the same rounds as the rows they are compared with; no number is typed in. The machine's load
+drifts, so compare rows of one table, not tables or runs. Each section judges its targets.
 EOF
 
 bash tools/bench/vault-bench.sh >/dev/null

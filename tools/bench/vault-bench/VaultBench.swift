@@ -230,7 +230,7 @@ struct VaultBench {
             if count == 5 {
                 peerVerdict("a new keyfile instance's first read against the PyNaCl reference read", coldRead.median, referenceRead.median, limit: 1.0)
                 peerVerdict("vault write against the atomic-write floor", keyWrite.median, floorWrite.median, limit: 1.1)
-            } else {
+            } else if count >= 1_000 {
                 peerVerdict("vault write against the PyNaCl reference write", keyWrite.median, referenceWrite.median, limit: 0.8)
             }
             let size = vaultBytes.count >= 10_000 ? "\(vaultBytes.count / 1024) KiB" : "\(vaultBytes.count) B"
