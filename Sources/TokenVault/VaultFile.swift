@@ -86,6 +86,26 @@ struct VaultFile {
     /// while we read is someone rewriting it in a loop.
     private static let rereadLimit = 64
 
+    /// The bytes of `file` straight into secure memory, for decrypting in place: the buffer
+    /// holds the file's `count` bytes (and one spare byte, which showed that the file did not
+    /// grow between fstat and read; if it did, the bytes are read again the ordinary way).
+    func readIntoSecureMemory(_ file: ReadableFile) throws(VaultError) -> (buffer: SecureBytes, count: Int) {
+        if file.status.size > SecureFile.defaultReadLimit {
+            throw VaultError(FileError.tooLarge(path: path, limit: SecureFile.defaultReadLimit), role: .vault)
+        }
+        let buffer: SecureBytes
+        do { buffer = try SecureBytes(uninitializedCount: file.status.size + 1) } catch { throw VaultError(error, path: path) }
+        let count = try buffer.withUnsafeMutableBytes { (bytes) throws(VaultError) -> Int in
+            try mappingFileErrors(role: .vault) { () throws(FileError) in try file.read(into: bytes) }
+        }
+        guard count > file.status.size else { return (buffer, count) }
+        let bytes = try mappingFileErrors(role: .vault) { () throws(FileError) in try file.readAll() }
+        let copy = try bytes.withUnsafeBytes { raw in
+            Result { () throws(CryptoError) in try SecureBytes(copying: raw) }
+        }.mapError { VaultError($0, path: path) }.get()
+        return (copy, bytes.count)
+    }
+
     func read() throws(VaultError) -> [UInt8] {
         guard let bytes = try readIfPresent() else { throw .missingVault(path: path) }
         return bytes

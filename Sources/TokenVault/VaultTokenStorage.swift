@@ -214,7 +214,7 @@ public final class VaultTokenStorage: TokenStorage, Sendable {
         bytes.withUnsafeBytes { cachedDocument(for: $0) }
     }
 
-    private func cachedDocument(for bytes: UnsafeRawBufferPointer) -> VaultDocument? {
+    func cachedDocument(for bytes: UnsafeRawBufferPointer) -> VaultDocument? {
         keyState.withLock { state in
             guard let codec = state.codec else { return nil }
             return state.verified?.document(ifSameAs: bytes, codec: codec)

@@ -35,6 +35,34 @@ extension SecretBox {
         }
     }
 
+    /// Opens the box at `box` (tag, then ciphertext) inside `buffer`, which holds a whole file
+    /// read straight into secure memory, and decrypts it where the ciphertext lies, returning
+    /// the plaintext's range (the box without its tag). No second buffer the size of the box,
+    /// and nothing moved. On failure nothing is decrypted: libsodium checks the tag first.
+    public static func openInPlace(
+        _ buffer: SecureBytes, box: Range<Int>, nonce: Nonce, usingKeyDerivedFrom master: SymmetricKey, context: [UInt8]
+    ) throws(CryptoError) -> Range<Int> {
+        guard box.lowerBound >= 0, box.upperBound <= buffer.count, box.count >= macByteCount else {
+            throw .invalidLength(of: "sealed box", expected: "at least \(macByteCount) bytes", actual: box.count)
+        }
+        return try withDerivedKey(from: master, context: context) { (subkey) throws(CryptoError) -> Range<Int> in
+            Sodium.ensureInitialised()
+            let plaintext = (box.lowerBound + macByteCount)..<box.upperBound
+            let result = buffer.withUnsafeMutableBytes { bytes in
+                nonce.bytes.withUnsafeBufferPointer { nonceBytes in
+                    // Lengths checked above. The plaintext is written over the ciphertext it
+                    // comes from (libsodium allows the exact overlap).
+                    crypto_secretbox_open_easy(
+                        (bytes.baseAddress! + plaintext.lowerBound).assumingMemoryBound(to: UInt8.self),
+                        (bytes.baseAddress! + box.lowerBound).assumingMemoryBound(to: UInt8.self),
+                        UInt64(box.count), nonceBytes.baseAddress!, subkey.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            guard result == 0 else { throw .authenticationFailed }
+            return plaintext
+        }
+    }
+
     private static func withDerivedKey<R, E: Error>(
         from master: SymmetricKey, context: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> R
     ) throws(E) -> R {

@@ -22,13 +22,15 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let opened = try OpenVault(vault, namespace: namespace)
-        let tokenSets = try opened.storage.sortedNamespaces(only: namespace).first?.tokenSets ?? []
-        switch format {
-        case .json:
-            Posix.writeStandardOutput(PythonFormats.json(tokenSets, streamingTo: Posix.standardOutput))
-        case .cfg:
-            Posix.writeStandardOutput(
-                PythonFormats.cfg(tokenSets, section: section ?? namespace, streamingTo: Posix.standardOutput))
+        try opened.storage.withLentNamespaces { plaintext, namespaces in
+            let tokenSets = namespaces.first { $0.name == namespace }?.tokenSets ?? []
+            switch format {
+            case .json:
+                Posix.writeStandardOutput(PythonFormats.json(tokenSets, in: plaintext, streamingTo: Posix.standardOutput))
+            case .cfg:
+                Posix.writeStandardOutput(
+                    PythonFormats.cfg(tokenSets, in: plaintext, section: section ?? namespace, streamingTo: Posix.standardOutput))
+            }
         }
     }
 }

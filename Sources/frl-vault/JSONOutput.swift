@@ -105,7 +105,7 @@ extension OutputBytes {
 
     /// Nearly every string here (tokens, scopes, host names) is printable ASCII with nothing
     /// to escape: checked and copied as one buffer instead of scalar by scalar.
-    private mutating func appendJSONString(utf8 buffer: UnsafeBufferPointer<UInt8>) {
+    mutating func appendJSONString(utf8 buffer: UnsafeBufferPointer<UInt8>) {
         if OutputBytes.isPlainJSONText(buffer) {
             appendQuoted(buffer)
         } else {

@@ -10,10 +10,10 @@ enum PythonFormats {
         case json, cfg
     }
 
-    static func json(_ tokenSets: [TokenSet], streamingTo descriptor: Int32) -> OutputBytes {
+    static func json(_ tokenSets: [TokenSetFields], in plaintext: RawSpan, streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
         var writer = TokenMapWriter(revealed: true, fieldsSorted: false)
-        writer.write(tokenSets, indent: 0, to: &output)
+        writer.write(tokenSets, in: plaintext, indent: 0, to: &output)
         output.append(byte: UInt8(ascii: "\n"))
         return output
     }
@@ -49,7 +49,7 @@ enum PythonFormats {
             fields = fieldsSorted ? Field.sortedOrder : Field.pythonOrder
         }
 
-        mutating func write(_ tokenSets: [TokenSet], indent: Int, to output: inout OutputBytes) {
+        mutating func write(_ tokenSets: [TokenSetFields], in plaintext: RawSpan, indent: Int, to output: inout OutputBytes) {
             if tokenSets.isEmpty {
                 output.append("{}")
                 return
@@ -63,30 +63,32 @@ enum PythonFormats {
                 for set in tokenSets {
                     if !isFirst { piece(layout.between) }
                     isFirst = false
-                    output.appendJSONString(set.resourceServer)
+                    plaintext.withUTF8(set.resourceServer) { output.appendJSONString(utf8: $0) }
                     for position in fields.indices {
                         piece(layout.beforeValue[position])
-                        writeValue(fields[position], of: set, to: &output)
+                        writeValue(fields[position], of: set, in: plaintext, to: &output)
                     }
                 }
                 piece(layout.closing)
             }
         }
 
-        private func writeValue(_ field: Field, of set: TokenSet, to output: inout OutputBytes) {
+        private func writeValue(_ field: Field, of set: TokenSetFields, in plaintext: RawSpan, to output: inout OutputBytes) {
+            func string(_ text: JSONReader.ParsedString) { plaintext.withUTF8(text) { output.appendJSONString(utf8: $0) } }
             switch field {
-            case .scope: output.appendJSONString(set.scope)
+            case .scope: string(set.scope)
             case .accessToken:
-                if revealed { output.appendJSONString(set.accessToken) } else { output.append(redacted) }
+                if revealed { string(set.accessToken) } else { output.append(redacted) }
             case .refreshToken:
                 if let refresh = set.refreshToken {
-                    if revealed { output.appendJSONString(refresh) } else { output.append(redacted) }
+                    if revealed { string(refresh) } else { output.append(redacted) }
                 } else {
                     output.append("null")
                 }
-            case .tokenType: output.appendJSONString(set.tokenType)
+            // The token rules every lent set passed allow no other type.
+            case .tokenType: output.append(#""Bearer""#)
             case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
-            case .resourceServer: output.appendJSONString(set.resourceServer)
+            case .resourceServer: string(set.resourceServer)
             }
         }
 
@@ -156,7 +158,7 @@ enum PythonFormats {
     /// One INI section as `ConfigParser.write` lays it out: `key = value`, a blank line after
     /// the section, an empty value as `key = ` (Python writes None as ""). Option names are
     /// lower-cased because ConfigParser's `optionxform` does that on every `set`.
-    static func cfg(_ tokenSets: [TokenSet], section: String, streamingTo descriptor: Int32) -> OutputBytes {
+    static func cfg(_ tokenSets: [TokenSetFields], in plaintext: RawSpan, section: String, streamingTo descriptor: Int32) -> OutputBytes {
         var output = OutputBytes(streamingTo: descriptor)
         output.append("[")
         output.append(section)
@@ -165,18 +167,18 @@ enum PythonFormats {
             // flat_pack's key for each field, lower-cased as optionxform does: the server's
             // part ("auth_globus_org__") made once per set. ("_" ends any casing context, so
             // lower-casing the parts apart gives what lower-casing the whole key would.)
-            let prefix = defaultNameKey(set.resourceServer, "").lowercased()
+            let prefix = defaultNameKey(plaintext.string(set.resourceServer), "").lowercased()
             for field in Field.pythonOrder {
                 output.append(prefix)
                 output.append(field.name)
                 output.append(" = ")
                 switch field {
-                case .scope: appendINIValue(set.scope, to: &output)
-                case .accessToken: appendINIValue(set.accessToken, to: &output)
-                case .refreshToken: if let refresh = set.refreshToken { appendINIValue(refresh, to: &output) }
-                case .tokenType: appendINIValue(set.tokenType, to: &output)
+                case .scope: plaintext.withUTF8(set.scope) { appendINIValue($0, to: &output) }
+                case .accessToken: plaintext.withUTF8(set.accessToken) { appendINIValue($0, to: &output) }
+                case .refreshToken: if let refresh = set.refreshToken { plaintext.withUTF8(refresh) { appendINIValue($0, to: &output) } }
+                case .tokenType: output.append("Bearer")
                 case .expiresAtSeconds: output.append(decimal: set.expiresAtSeconds)
-                case .resourceServer: appendINIValue(set.resourceServer, to: &output)
+                case .resourceServer: plaintext.withUTF8(set.resourceServer) { appendINIValue($0, to: &output) }
                 }
                 output.append(byte: UInt8(ascii: "\n"))
             }
@@ -188,18 +190,15 @@ enum PythonFormats {
     /// A value as `ConfigParserTokenStorage` (and `INIDocument.format`) writes it: "%" doubled,
     /// which ConfigParser's interpolation undoes on reading, and a line break continued on a
     /// tab-indented line (Python's `value.replace("\n", "\n\t")`).
-    private static func appendINIValue(_ value: String, to output: inout OutputBytes) {
-        var value = value
-        value.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "%") }) else {
-                output.append(bytesOf: bytes)
-                return
-            }
-            for byte in bytes {
-                output.append(byte: byte)
-                if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
-                if byte == UInt8(ascii: "%") { output.append(byte: byte) }
-            }
+    private static func appendINIValue(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "%") }) else {
+            output.append(bytesOf: bytes)
+            return
+        }
+        for byte in bytes {
+            output.append(byte: byte)
+            if byte == UInt8(ascii: "\n") { output.append(byte: UInt8(ascii: "\t")) }
+            if byte == UInt8(ascii: "%") { output.append(byte: byte) }
         }
     }
 }

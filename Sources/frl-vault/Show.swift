@@ -23,20 +23,22 @@ struct Show: ParsableCommand {
     func run() throws {
         let opened = try OpenVault(vault)
         let now = Posix.now()
-        let shown = try opened.storage.sortedNamespaces(only: namespace)
-        Posix.writeStandardOutput(json ? jsonText(opened.path, shown) : text(opened.path, shown, now))
+        try opened.storage.withLentNamespaces { plaintext, namespaces in
+            let shown = namespaces.filter { namespace == nil || $0.name == namespace }
+            Posix.writeStandardOutput(json ? jsonText(opened.path, shown, plaintext) : text(opened.path, shown, plaintext, now))
+        }
     }
 
     /// What `JSONValue.object` would render for the path, the flag and every visible set,
     /// written without building the tree.
-    private func jsonText(_ path: String, _ namespaces: [SortedNamespace]) -> OutputBytes {
+    private func jsonText(_ path: String, _ namespaces: [LentNamespace], _ plaintext: RawSpan) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         var writer = PythonFormats.TokenMapWriter(revealed: reveal, fieldsSorted: true)
         output.appendJSONObject(["namespaces", "path", "revealed"], key: { $0 }, indent: 0) { key, indent, output in
             switch key {
             case "namespaces":
                 output.appendJSONObject(namespaces, key: \.name, indent: indent) { view, indent, output in
-                    writer.write(view.tokenSets, indent: indent, to: &output)
+                    writer.write(view.tokenSets, in: plaintext, indent: indent, to: &output)
                 }
             case "path": output.appendJSONString(path)
             default: output.append(reveal ? "true" : "false")
@@ -46,7 +48,7 @@ struct Show: ParsableCommand {
         return output
     }
 
-    private func text(_ path: String, _ namespaces: [SortedNamespace], _ now: Int) -> OutputBytes {
+    private func text(_ path: String, _ namespaces: [LentNamespace], _ plaintext: RawSpan, _ now: Int) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         output.append("vault ")
         TerminalText.write(path, to: &output)
@@ -56,32 +58,33 @@ struct Show: ParsableCommand {
             output.append("namespace ")
             TerminalText.write(view.name, to: &output)
             output.append(byte: UInt8(ascii: "\n"))
-            for set in view.tokenSets { writeTokenSet(set, now, to: &output) }
+            for set in view.tokenSets { writeTokenSet(set, plaintext, now, to: &output) }
         }
         return output
     }
 
     /// One token set's rows, laid out as `TokenReport.table` would lay them out.
-    private func writeTokenSet(_ set: TokenSet, _ now: Int, to output: inout OutputBytes) {
+    private func writeTokenSet(_ set: TokenSetFields, _ plaintext: RawSpan, _ now: Int, to output: inout OutputBytes) {
+        func write(_ text: JSONReader.ParsedString) { plaintext.withUTF8(text) { TerminalText.write(bytes: $0, to: &output) } }
         let width = "refresh_token".utf8.count
         output.append("  ")
-        TerminalText.write(set.resourceServer, to: &output)
+        write(set.resourceServer)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("scope", width: width, indent: 4, to: &output)
-        TerminalText.write(set.scope, to: &output)
+        write(set.scope)
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("access_token", width: width, indent: 4, to: &output)
-        if reveal { TerminalText.write(set.accessToken, to: &output) } else { output.append(Self.redacted) }
+        if reveal { write(set.accessToken) } else { output.append(Self.redacted) }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("refresh_token", width: width, indent: 4, to: &output)
         if let refresh = set.refreshToken {
-            if reveal { TerminalText.write(refresh, to: &output) } else { output.append(Self.redacted) }
+            if reveal { write(refresh) } else { output.append(Self.redacted) }
         } else {
             output.append("(none)")
         }
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("token_type", width: width, indent: 4, to: &output)
-        TerminalText.write(set.tokenType, to: &output)
+        output.append("Bearer")
         output.append(byte: UInt8(ascii: "\n"))
         TokenReport.writeLabel("expires", width: width, indent: 4, to: &output)
         TokenReport.writeExpiry(set.expiresAtSeconds, now: now, to: &output)

@@ -22,19 +22,25 @@ struct Status: ParsableCommand {
         let info = try VaultTokenStorage.inspect(path: path)
         let now = Posix.now()
         guard let source = try vault.givenSource() else {
-            Posix.writeStandardOutput(json ? jsonText(path, info, nil, now) : text(path, info, nil, now))
+            let nothing: [UInt8] = []
+            nothing.withUnsafeBytes { none in
+                let plaintext = RawSpan(_unsafeBytes: none)
+                Posix.writeStandardOutput(json ? jsonText(path, info, nil, plaintext, now) : text(path, info, nil, plaintext, now))
+            }
             return
         }
         let vaultKey = try KeyReading.key(from: source, purpose: .unlock(path: path), kdf: info.argon2idParameters ?? .moderate)
         let storage = VaultTokenStorage(path: path, key: vaultKey, lockTimeoutSeconds: vault.lockTimeout)
-        let shown = try storage.sortedNamespaces(only: namespace)
-        Posix.writeStandardOutput(json ? jsonText(path, info, shown, now) : text(path, info, shown, now))
+        try storage.withLentNamespaces { plaintext, namespaces in
+            let shown = namespaces.filter { namespace == nil || $0.name == namespace }
+            Posix.writeStandardOutput(json ? jsonText(path, info, shown, plaintext, now) : text(path, info, shown, plaintext, now))
+        }
     }
 
-    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [SortedNamespace]?, _ now: Int) -> OutputBytes {
+    private func jsonText(_ path: String, _ info: VaultInfo, _ namespaces: [LentNamespace]?, _ plaintext: RawSpan, _ now: Int) -> OutputBytes {
         let contents: JSONValue = namespaces.map { views in
             .orderedObject(views.map { view in
-                (view.name, .orderedObject(view.tokenSets.map { ($0.resourceServer, TokenReport.summaryValue($0, now: now)) }))
+                (view.name, .orderedObject(view.tokenSets.map { (plaintext.string($0.resourceServer), TokenReport.summaryValue($0, in: plaintext, now: now)) }))
             })
         } ?? .null
         return JSONValue.object([
@@ -48,7 +54,7 @@ struct Status: ParsableCommand {
         ]).rendered()
     }
 
-    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [SortedNamespace]?, _ now: Int) -> OutputBytes {
+    private func text(_ path: String, _ info: VaultInfo, _ namespaces: [LentNamespace]?, _ plaintext: RawSpan, _ now: Int) -> OutputBytes {
         var output = OutputBytes(streamingTo: Posix.standardOutput)
         TokenReport.table([
             ("vault", path),
@@ -68,7 +74,7 @@ struct Status: ParsableCommand {
             output.append(": ")
             output.append(decimal: view.tokenSets.count)
             output.append(view.tokenSets.count == 1 ? " resource server\n" : " resource servers\n")
-            for set in view.tokenSets { writeSummary(of: set, expiries: &expiries, to: &output) }
+            for set in view.tokenSets { writeSummary(of: set, in: plaintext, expiries: &expiries, to: &output) }
         }
         return output
     }
@@ -77,12 +83,12 @@ struct Status: ParsableCommand {
     /// labels padded to "refresh" and two blanks), each label with its padding one literal:
     /// a thousand sets' worth of padding loops was a hot spot.
     private func writeSummary(
-        of set: TokenSet, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes
+        of set: TokenSetFields, in plaintext: RawSpan, expiries: inout TokenReport.ExpiryColumn, to output: inout OutputBytes
     ) {
         output.append("  ")
-        TerminalText.write(set.resourceServer, to: &output)
+        plaintext.withUTF8(set.resourceServer) { TerminalText.write(bytes: $0, to: &output) }
         output.append("\n    scopes   ")
-        TokenReport.writeScopes(set.scope, to: &output)
+        plaintext.withUTF8(set.scope) { TokenReport.writeScopes($0, to: &output) }
         output.append("\n    expires  ")
         expiries.write(set.expiresAtSeconds, to: &output)
         output.append(set.refreshToken != nil ? "    refresh  yes\n" : "    refresh  no\n")

@@ -37,7 +37,7 @@ enum TerminalText {
     /// Control characters are rare, so printable ASCII is checked a word at a time and copied
     /// whole; anything else (a byte outside printable ASCII) takes the careful path, since the
     /// format characters are spread over many UTF-8 lead bytes.
-    private static func write(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
+    static func write(bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
         if OutputBytes.isPrintableASCII(bytes) {
             output.append(bytesOf: bytes)
         } else {

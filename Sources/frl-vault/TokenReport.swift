@@ -17,9 +17,8 @@ enum TokenReport {
 
     /// `scopes(of:).joined(separator: " ")` made printable, appended without the array of
     /// Strings in between (it was a third of `status`'s per-row work).
-    static func writeScopes(_ scope: String, to output: inout OutputBytes) {
-        var scope = scope
-        let written = scope.withUTF8 { bytes -> Bool in
+    static func writeScopes(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout OutputBytes) {
+        let written = { () -> Bool in
             // The usual scope string is already its own printable, single-spaced split-and-join.
             if OutputBytes.isPrintableASCII(bytes), bytes.first != UInt8(ascii: " "),
                 bytes.last != UInt8(ascii: " "),
@@ -49,9 +48,9 @@ enum TokenReport {
                 }
             }
             return true
-        }
+        }()
         guard !written else { return }
-        for (index, each) in scopes(of: scope).enumerated() {
+        for (index, each) in scopes(of: String(decoding: bytes, as: UTF8.self)).enumerated() {
             if index > 0 { output.append(byte: UInt8(ascii: " ")) }
             TerminalText.write(each, to: &output)
         }
@@ -86,10 +85,10 @@ enum TokenReport {
 
     /// The `status --json` object for one token set (built from the view: no token value is
     /// copied for a report that prints none).
-    static func summaryValue(_ set: TokenSet, now: Int) -> JSONValue {
+    static func summaryValue(_ set: TokenSetFields, in plaintext: RawSpan, now: Int) -> JSONValue {
         .object([
-            "resource_server": .string(set.resourceServer),
-            "scopes": .array(scopes(of: set.scope).map(JSONValue.string)),
+            "resource_server": .string(plaintext.string(set.resourceServer)),
+            "scopes": .array(scopes(of: plaintext.string(set.scope)).map(JSONValue.string)),
             "expires_at_seconds": .integer(set.expiresAtSeconds),
             "expires_at": .string(TimeText.iso8601(set.expiresAtSeconds)),
             "expires_in_seconds": .integer(TimeText.secondsBetween(now, set.expiresAtSeconds)),

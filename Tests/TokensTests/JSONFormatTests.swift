@@ -29,6 +29,10 @@ import Tokens
         ("", 1, 1), ("{", 1, 2), ("{\"a\": 1,}", 1, 9), ("{\n  \"a\" 1}", 2, 7), ("[1] x", 1, 5),
         ("{\"a\": 01}", 1, 8), ("{\"a\": \"\u{01}\"}", 1, 8), ("{\"a\": \"\\x\"}", 1, 8),
         ("{\"a\": \"\\ud800\"}", 1, 14), ("\u{FEFF}{}", 1, 1), ("{\"a\": tru}", 1, 7),
+        // Where json.loads stops: after the longest number (a dangling '.' or 'e' is the next
+        // token's problem), after a '-' with no digit, at the end of a cut-short \u escape.
+        ("{\"a\": 1.}", 1, 8), ("{\"a\": 1e}", 1, 8), ("{\"a\": 1e+}", 1, 8), ("{\"a\": -x}", 1, 8),
+        ("{\"a\": \"\\u12", 1, 12),
     ])
     func malformedJSONNamesLineAndColumn(_ text: String, _ line: Int, _ column: Int) throws {
         let error = try #require(throws: TokenStorageError.self) { _ = try decode(text) }
@@ -39,6 +43,17 @@ import Tokens
         #expect(path == "t.json")
         #expect(gotLine == line)
         #expect(gotColumn == column)
+    }
+
+    @Test("invalid UTF-8 is reported after the string that holds it, as json.loads finds it")
+    func invalidUTF8Column() throws {
+        let error = try #require(throws: TokenStorageError.self) {
+            _ = try TokenJSON.decode([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], path: "t")
+        }
+        guard case .malformedJSON(_, 1, 5, _) = error else {
+            Issue.record("\(error)")
+            return
+        }
     }
 
     @Test func invalidUTF8IsMalformed() {

@@ -68,6 +68,16 @@ enum PlaintextDocument {
         }
     }
 
+    /// `decode` of an unpadded content, each set's strings left where they lie in it (see
+    /// `VaultTokenStorage.withLentNamespaces`).
+    static func decodeLent(_ content: UnsafeRawBufferPointer, path: String) throws(VaultError) -> [String: [String: TokenSetFields]] {
+        do {
+            return try PlaintextParser.lentNamespaces(in: content)
+        } catch {
+            throw .invalidTokenData(path: path, reason: reason(for: error))
+        }
+    }
+
     private static func reason(for failure: PlaintextParser.Failure) -> String {
         switch failure {
         case .syntax(let offset): "the plaintext is not valid JSON (byte \(offset))"

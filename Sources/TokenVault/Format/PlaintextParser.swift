@@ -42,10 +42,22 @@ enum PlaintextParser {
 
     /// The namespaces of a plaintext document (the JSON without its padding).
     static func namespaces(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: TokenMap] {
+        try document(in: bytes) { (reader) throws(JSONReader.Failure) in try reader.tokenMap(depth: 2) }
+    }
+
+    /// The same, each set's strings left where they lie in `bytes` (see `TokenSetFields`).
+    static func lentNamespaces(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: [String: TokenSetFields]] {
+        try document(in: bytes) { (reader) throws(JSONReader.Failure) in try reader.lentTokenMap(depth: 2) }
+    }
+
+    /// `readMap` reads one namespace's value, positioned at it.
+    private static func document<Map>(
+        in bytes: UnsafeRawBufferPointer, _ readMap: (inout JSONReader) throws(JSONReader.Failure) -> Map
+    ) throws(Failure) -> [String: Map] {
         var reader = JSONReader(bytes, mode: .strict)
         var place = Place()
         var version: JSONValue?
-        var namespaces: [String: TokenMap]?
+        var namespaces: [String: Map]?
         var isObject = true
         do throws(JSONReader.Failure) {
             reader.skipWhitespace()
@@ -58,7 +70,7 @@ enum PlaintextParser {
                     }
                     switch key {
                     case "frl_vault": version = try reader.value(depth: 1)
-                    case "namespaces": namespaces = try readNamespaces(&reader, &place)
+                    case "namespaces": namespaces = try readNamespaces(&reader, &place, readMap)
                     default: _ = try reader.value(depth: 1)  // ignored, as SECURITY.md says
                     }
                 }
@@ -78,14 +90,16 @@ enum PlaintextParser {
         return namespaces
     }
 
-    private static func readNamespaces(_ reader: inout JSONReader, _ place: inout Place) throws(JSONReader.Failure) -> [String: TokenMap] {
+    private static func readNamespaces<Map>(
+        _ reader: inout JSONReader, _ place: inout Place, _ readMap: (inout JSONReader) throws(JSONReader.Failure) -> Map
+    ) throws(JSONReader.Failure) -> [String: Map] {
         reader.skipWhitespace()
         guard reader.peek() == UInt8(ascii: "{") else {
             _ = try reader.value(depth: 1)
             place.location = "namespaces"
             throw JSONReader.Failure(kind: .notAnObject, offset: reader.index)
         }
-        var result: [String: TokenMap] = [:]
+        var result: [String: Map] = [:]
         try reader.members(depth: 1) { (reader, namespace) throws(JSONReader.Failure) in
             guard result[namespace] == nil else {
                 place.duplicateAt = "namespaces"
@@ -93,7 +107,7 @@ enum PlaintextParser {
             }
             place.location = "namespaces." + PlaintextDocument.shownName(namespace)
             place.namespace = namespace
-            result[namespace] = try reader.tokenMap(depth: 2)
+            result[namespace] = try readMap(&reader)
         }
         return result
     }

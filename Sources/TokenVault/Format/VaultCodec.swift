@@ -68,6 +68,33 @@ final class VaultCodec: Sendable {
         return try PlaintextDocument.decode(padded, path: path)
     }
 
+    /// Opens a vault file read straight into secure memory (its first `count` bytes) where it
+    /// lies, with the same checks and errors as `decode` up to and including the padding, and
+    /// lends `body` the content (the JSON without padding): no second buffer the size of the
+    /// vault. `file` holds plaintext from then on, so it is wiped before this returns.
+    func withContent<R>(
+        openingInPlace file: SecureBytes, count: Int, path: String, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        let headerBytes = file.withUnsafeBytes { Array($0.prefix(min(count, VaultHeader.byteCountToInspect))) }
+        let (header, storedCommitment) = try VaultHeader.parse(headerBytes, path: path)
+        let masterKey = try verifiedMasterKey(for: header, commitment: storedCommitment, path: path)
+        defer { file.wipe() }
+        let padded: Range<Int>
+        let contentCount: Int
+        do {
+            padded = try SecretBox.openInPlace(
+                file, box: VaultFormat.Offset.sealedBox..<count, nonce: header.nonce, usingKeyDerivedFrom: masterKey,
+                context: VaultFormat.boxKeyLabel + header.authenticatedPrefix)
+            contentCount = try file.withUnsafeBytes { (bytes) throws(CryptoError) in
+                try Padding.unpaddedCount(of: UnsafeRawBufferPointer(rebasing: bytes[padded]))
+            }
+        } catch {
+            throw VaultError(error, path: path)
+        }
+        let content = padded.lowerBound..<(padded.lowerBound + contentCount)
+        return try file.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[content])) }
+    }
+
     /// A wiped buffer of an earlier encode or decode, if any, now owned by the caller alone.
     private func takeSpareBuffer() -> SecureBytes? {
         state.withLock { $0.spareBuffers.popLast() }

@@ -4,7 +4,7 @@ extension JSONReader {
     /// A string as read: the range of its bytes when it holds no escape (those bytes are then
     /// its value, already checked to be valid UTF-8 without control characters), else its
     /// decoded value.
-    package enum ParsedString {
+    package enum ParsedString: Equatable, Sendable {
         case plain(Range<Int>)
         case decoded(String)
     }
@@ -40,7 +40,7 @@ extension JSONReader {
         if byte == UInt8(ascii: "\"") {
             index += 1
             guard highBits < 0x80 || String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else {
-                throw failure("string is not valid UTF-8", at: start)
+                throw invalidUTF8(startingAt: start)
             }
             return .plain(start..<end)
         }
@@ -66,9 +66,7 @@ extension JSONReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: decoded, as: UTF8.self) else {
-                    throw failure("string is not valid UTF-8", at: start)
-                }
+                guard let text = String(validating: decoded, as: UTF8.self) else { throw invalidUTF8(startingAt: start) }
                 return text
             case UInt8(ascii: "\\"):
                 try escape(into: &decoded)
@@ -78,6 +76,12 @@ extension JSONReader {
                 decoded.append(byte)
             }
         }
+    }
+
+    /// The strict mode names the string's first byte; the Python one the byte after it (where
+    /// the string was found to be bad).
+    private func invalidUTF8(startingAt start: Int) -> Failure {
+        failure("string is not valid UTF-8", at: mode == .strict ? start : index)
     }
 
     private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {
@@ -117,9 +121,12 @@ extension JSONReader {
     }
 
     private mutating func hexQuad() throws(Failure) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("invalid \\u escape") }
+        // Cut short by the end of the text: the strict mode names the first digit, the Python
+        // one the end, like any other missing digit.
+        if mode == .strict, index + 4 > bytes.count { throw failure("invalid \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
+            guard index < bytes.count else { throw failure("invalid \\u escape") }
             let byte = bytes[index]
             let digit: UInt32
             switch byte {

@@ -12,40 +12,82 @@ extension JSONReader {
     /// `wholeText`: the map is all the text holds, so anything after it is a syntax error,
     /// reported before any set's error (as `json.loads` would refuse it first).
     package mutating func tokenMap(depth: Int, wholeText: Bool = false) throws(Failure) -> TokenMap {
+        try readMap(
+            depth: depth, wholeText: wholeText,
+            fromFields: { reader, fields, server in reader.tokenSet(fields, filedUnder: server) },
+            fromValidated: { $0 },
+            isFiled: { _, set, server in set.resourceServer == server },
+            asTokenSet: { _, set in set })
+    }
+
+    /// `tokenMap` with each set's strings left where they lie (`TokenSetFields`), for reports
+    /// that print every set once: the same checks and the same errors, without a String per
+    /// token. The ranges mean something only with these bytes.
+    package mutating func lentTokenMap(depth: Int) throws(Failure) -> [String: TokenSetFields] {
+        try readMap(
+            depth: depth, wholeText: false,
+            fromFields: { _, fields, _ in fields },
+            fromValidated: { TokenSetFields(decoded: $0) },
+            isFiled: { reader, fields, server in reader.spells(fields.resourceServer, server) },
+            asTokenSet: { reader, fields in reader.tokenSet(fields, filedUnder: nil) })
+    }
+
+    /// The reading both of the above share; `Set` is what a set becomes.
+    private mutating func readMap<Set>(
+        depth: Int, wholeText: Bool,
+        fromFields: (borrowing JSONReader, TokenSetFields, String) -> Set,
+        fromValidated: (TokenSet) -> Set,
+        isFiled: (borrowing JSONReader, Set, String) -> Bool,
+        asTokenSet: (borrowing JSONReader, Set) -> TokenSet
+    ) throws(Failure) -> [String: Set] {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
             let value = try value(depth: depth)
             if wholeText { try expectEnd() }
             if mode == .strict { throw Failure(kind: .notAnObject, offset: index) }
-            do { return try TokenValidation.tokenMap(from: value) } catch { throw Failure(kind: .tokens(error), offset: index) }
+            do throws(TokenFormatError) {
+                return try TokenValidation.tokenMap(from: value).mapValues(fromValidated)
+            } catch {
+                throw Failure(kind: .tokens(error), offset: index)
+            }
         }
-        var map = TokenMap()
+        var map: [String: Set] = [:]
         map.reserveCapacity(takeReservation())
         // Sets not in the plain shape, for `.pythonCompatible` to validate once all is read.
         var unchecked: [String: JSONValue] = [:]
         var misfiled = false
         try members(depth: depth) { (reader, server) throws(Failure) in
             let start = reader.index
-            if let set = try reader.plainTokenSet(filedUnder: server) {
-                misfiled = misfiled || set.resourceServer != server
-                let repeated = map.updateValue(set, forKey: server) != nil
-                    || (!unchecked.isEmpty && unchecked.removeValue(forKey: server) != nil)
-                if repeated, reader.mode == .strict { throw Failure(kind: .duplicateResourceServer, offset: reader.index) }
+            if let fields = try reader.plainFields() {
+                let set = fromFields(reader, fields, server)
+                misfiled = misfiled || !isFiled(reader, set, server)
+                // A repeated name keeps the spelling it was first read with (canonically
+                // equivalent names are one name), as a dictionary of the parsed JSON would.
+                if !unchecked.isEmpty, let earlier = unchecked.index(forKey: server) {
+                    map[unchecked.remove(at: earlier).key] = set
+                } else if map.updateValue(set, forKey: server) != nil, reader.mode == .strict {
+                    throw Failure(kind: .duplicateResourceServer, offset: reader.index)
+                }
                 return
             }
             reader.index = start
             let value = try reader.value(depth: depth + 1)
             if reader.mode == .strict {
+                // Checked as a map of its own, filing included, so that a set filed under
+                // another name is blamed here, before anything after it.
                 let set: TokenSet
-                do throws(TokenFormatError) { set = try TokenValidation.tokenSet(from: value, filedUnder: server) } catch {
+                do throws(TokenFormatError) {
+                    set = try TokenValidation.tokenSet(from: value, filedUnder: server)
+                    try [server: set].validate()
+                } catch {
                     throw Failure(kind: .tokens(error), offset: reader.index)
                 }
-                misfiled = misfiled || set.resourceServer != server
-                guard map.updateValue(set, forKey: server) == nil else {
+                guard map.updateValue(fromValidated(set), forKey: server) == nil else {
                     throw Failure(kind: .duplicateResourceServer, offset: reader.index)
                 }
+            } else if let earlier = map.index(forKey: server) {
+                unchecked[map.remove(at: earlier).key] = value
             } else {
-                map.removeValue(forKey: server)
                 unchecked[server] = value
             }
         }
@@ -57,12 +99,16 @@ extension JSONReader {
                     guard let value = unchecked[server] else { continue }
                     let set = try TokenValidation.tokenSet(from: value, filedUnder: server)
                     misfiled = misfiled || set.resourceServer != server
-                    map[server] = set
+                    map[server] = fromValidated(set)
                 }
             }
             // Every set has passed the token rules; what remains of validate() is the filing
             // rule. Let it word the error (and pick the same set).
-            if misfiled { try map.validate() }
+            if misfiled {
+                var tokenMap = TokenMap()
+                for (server, set) in map { tokenMap[server] = asTokenSet(self, set) }
+                try tokenMap.validate()
+            }
         } catch {
             throw Failure(kind: .tokens(error), offset: index)
         }
@@ -111,7 +157,7 @@ extension JSONReader {
     /// string or null (or absent); the token type "Bearer" (or absent, or null). Nil for
     /// anything else, leaving the position undefined: the caller reads it again as a value.
     /// Throws only the errors reading it as a value would throw first (a bad string).
-    private mutating func plainTokenSet(filedUnder server: String) throws(Failure) -> TokenSet? {
+    private mutating func plainFields() throws(Failure) -> TokenSetFields? {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { return nil }
         index += 1
@@ -164,20 +210,41 @@ extension JSONReader {
         }
         index += 1
         guard let accessToken, let scope, let resourceServer, let expiresAtSeconds else { return nil }
-        var refresh: String?
-        if let refreshToken { refresh = string(refreshToken) }
-        return TokenSet(
-            scope: string(scope), accessToken: string(accessToken), refreshToken: refresh,
-            expiresAtSeconds: expiresAtSeconds, resourceServer: sharedName(resourceServer, server))
+        // An empty refresh token is none, as `TokenSet` has it (only a plain string can be empty).
+        if case .plain(let range) = refreshToken, range.isEmpty { refreshToken = nil }
+        return TokenSetFields(
+            resourceServer: resourceServer, scope: scope, accessToken: accessToken, refreshToken: refreshToken,
+            expiresAtSeconds: expiresAtSeconds)
     }
 
-    /// The stored resource server, as the String of the name the set is filed under when it
-    /// spells exactly that (nearly always): one String for both.
-    private func sharedName(_ stored: ParsedString, _ server: String) -> String {
-        guard case .plain(let range) = stored, range.count == server.utf8.count else { return string(stored) }
+    /// The set these fields hold, its Strings made from the text. `server`: the name it is
+    /// filed under, whose String the set shares when the stored name spells it exactly.
+    package func tokenSet(_ fields: TokenSetFields, filedUnder server: String?) -> TokenSet {
+        var refresh: String?
+        if let refreshToken = fields.refreshToken { refresh = string(refreshToken) }
+        var resourceServer: String
+        if let server, spellsExactly(fields.resourceServer, server) {
+            resourceServer = server
+        } else {
+            resourceServer = string(fields.resourceServer)
+        }
+        return TokenSet(
+            scope: string(fields.scope), accessToken: string(fields.accessToken), refreshToken: refresh,
+            expiresAtSeconds: fields.expiresAtSeconds, resourceServer: resourceServer)
+    }
+
+    /// Whether `text` is `name` as `String` compares them (canonical equivalents are equal).
+    package func spells(_ text: ParsedString, _ name: String) -> Bool {
+        spellsExactly(text, name) || string(text) == name
+    }
+
+    /// Whether `text` is stored as exactly the bytes of `name` (nearly always, for a set's
+    /// own resource server), decided without making a String.
+    private func spellsExactly(_ text: ParsedString, _ name: String) -> Bool {
+        guard case .plain(let range) = text, range.count == name.utf8.count else { return false }
         let stored = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let same = server.utf8.withContiguousStorageIfAvailable { stored.elementsEqual(UnsafeRawBufferPointer($0)) }
-        return same ?? stored.elementsEqual(server.utf8) ? server : string(.plain(range))
+        let same = name.utf8.withContiguousStorageIfAvailable { stored.elementsEqual(UnsafeRawBufferPointer($0)) }
+        return same ?? stored.elementsEqual(name.utf8)
     }
 
     /// One of the six field names, quoted and without escapes, read past; nil for anything
@@ -201,5 +268,36 @@ extension JSONReader {
         }
         index += 1
         return field
+    }
+}
+
+/// A token set's strings as they lie in the text read: byte ranges of it where stored without
+/// an escape, else decoded. Every set has passed exactly the checks `tokenMap` applies.
+package struct TokenSetFields: Sendable {
+    package var resourceServer: JSONReader.ParsedString
+    package var scope: JSONReader.ParsedString
+    package var accessToken: JSONReader.ParsedString
+    /// Nil when the set has none (absent, null or empty, as `TokenSet` has it).
+    package var refreshToken: JSONReader.ParsedString?
+    package var expiresAtSeconds: Int
+
+    /// A set that was read the long way (or is not in any text), its strings decoded.
+    package init(decoded set: TokenSet) {
+        resourceServer = .decoded(set.resourceServer)
+        scope = .decoded(set.scope)
+        accessToken = .decoded(set.accessToken)
+        refreshToken = set.refreshToken.map { .decoded($0) }
+        expiresAtSeconds = set.expiresAtSeconds
+    }
+
+    init(
+        resourceServer: JSONReader.ParsedString, scope: JSONReader.ParsedString, accessToken: JSONReader.ParsedString,
+        refreshToken: JSONReader.ParsedString?, expiresAtSeconds: Int
+    ) {
+        self.resourceServer = resourceServer
+        self.scope = scope
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAtSeconds = expiresAtSeconds
     }
 }

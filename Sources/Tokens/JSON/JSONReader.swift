@@ -87,8 +87,8 @@ package struct JSONReader: ~Copyable {
     // MARK: - Values
 
     package mutating func value(depth: Int) throws(Failure) -> JSONValue {
-        guard depth < maximumDepth else { throw Failure(kind: .tooDeep, offset: index) }
         skipWhitespace()
+        guard depth < maximumDepth else { throw Failure(kind: .tooDeep, offset: index) }
         switch peek() {
         case UInt8(ascii: "\""):
             return .string(try string())
@@ -179,26 +179,32 @@ package struct JSONReader: ~Copyable {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`. Integers stay integers, as in Python,
-    /// whose `int()` treats them differently from floats.
+    /// whose `int()` treats them differently from floats. Both modes refuse the same texts;
+    /// where they stop differs: the strict mode at the byte that breaks the number (its errors
+    /// name that byte), the Python one, like `json.loads`, after the longest number there is,
+    /// leaving a dangling `.` or `e` to the caller's error.
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
+        let python = mode == .pythonCompatible
         if peek() == UInt8(ascii: "-") { index += 1 }
         if peek() == UInt8(ascii: "0") {
             index += 1
         } else {
-            guard skipDigits() > 0 else { throw failure("expected a value", at: start) }
+            guard skipDigits() > 0 else { throw failure("expected a value", at: python ? index : start) }
         }
         var isInteger = true
-        if peek() == UInt8(ascii: ".") {
+        if peek() == UInt8(ascii: "."), !python || isDigit(at: index + 1) {
             index += 1
             isInteger = false
             guard skipDigits() > 0 else { throw failure("expected digits after '.'") }
         }
         if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
-            index += 1
-            isInteger = false
-            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
-            guard skipDigits() > 0 else { throw failure("expected digits in the exponent") }
+            let sign = index + 1 < bytes.count && (bytes[index + 1] == UInt8(ascii: "+") || bytes[index + 1] == UInt8(ascii: "-"))
+            if !python || isDigit(at: index + (sign ? 2 : 1)) {
+                index += sign ? 2 : 1
+                isInteger = false
+                guard skipDigits() > 0 else { throw failure("expected digits in the exponent") }
+            }
         }
         // Only ASCII digits, signs, '.' and 'e' were read: this cannot fail to decode.
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
@@ -210,6 +216,10 @@ package struct JSONReader: ~Copyable {
         }
         guard let double = Double(text) else { throw failure("invalid number", at: start) }
         return .double(double)
+    }
+
+    private func isDigit(at position: Int) -> Bool {
+        position < bytes.count && bytes[position] >= UInt8(ascii: "0") && bytes[position] <= UInt8(ascii: "9")
     }
 
     private mutating func skipDigits() -> Int {

@@ -28,12 +28,13 @@ public struct JSONTokenStorage: TokenStorage {
     }
 
     public func writeTokens(_ tokens: TokenMap) throws(TokenStorageError) {
-        let (bytes, everySetValid) = PythonJSONWriter.encodeNoting(tokens)
+        var (bytes, everySetValid) = PythonJSONWriter.encodeNoting(tokens)
         if !everySetValid {
             // validate() words the error (and picks the same set each time).
             do {
                 try tokens.validate()
             } catch {
+                SecureFile.wipe(&bytes)
                 throw .invalidTokens(path: path, error: error)
             }
         }
