@@ -3,16 +3,30 @@ import Tokens
 import VaultCrypto
 
 /// The decrypted plaintext, as if the box had opened: the padding check, then the strict JSON
-/// reader. Whatever reads must write back and read again to the same token maps, and each
-/// namespace must survive Fair Research Login's JSON form (the same reader in its
-/// Python-compatible mode) unchanged.
+/// reader, both to TokenSets and lent in place (which must agree). Whatever reads must write
+/// back and read again to the same token maps, and each namespace must survive Fair Research
+/// Login's JSON form (the same reader in its Python-compatible mode) unchanged.
 func fuzzVaultPlaintext(_ input: UnsafeRawBufferPointer) {
     // As a padded plaintext (the padding rule first, then the document).
     if let padded = try? SecureBytes(copying: input) {
         _ = try? PlaintextDocument.decode(padded, path: "fuzz")
     }
-    // As content (the JSON without its padding).
-    guard let namespaces = try? PlaintextParser.namespaces(in: input) else { return }
+    // As content (the JSON without its padding), read both ways: to TokenSets, and lent in
+    // place (the reports' read), which must agree on every outcome.
+    let parsed = Result { () throws(PlaintextParser.Failure) in try PlaintextParser.namespaces(in: input) }
+    let lent = Result { () throws(PlaintextParser.Failure) in try PlaintextParser.lentNamespaces(in: input) }
+    switch (parsed, lent) {
+    case (.success(let maps), .success(let lentMaps)):
+        let reader = JSONReader(input, mode: .strict)
+        guard lentMaps.mapValues({ $0.mapValues { reader.tokenSet($0, filedUnder: nil) } }) == maps else {
+            fatalError("the lent read holds other tokens than the parsed read")
+        }
+    case (.failure(let parsedError), .failure(let lentError)):
+        guard "\(parsedError)" == "\(lentError)" else { fatalError("the lent read fails otherwise than the parsed read") }
+    default:
+        fatalError("the lent read and the parsed read disagree")
+    }
+    guard case .success(let namespaces) = parsed else { return }
     let document = VaultDocument(namespaces: namespaces)
     guard let written = try? PlaintextDocument.encode(document, path: "fuzz"),
         let again = try? PlaintextDocument.decode(written, path: "fuzz"), again.namespaces == namespaces
