@@ -29,7 +29,7 @@ final class VaultCodec: Sendable {
         /// The last encode's or decode's plaintext buffer, wiped, kept for the next one of the
         /// same size (for a 4 MiB vault a fresh secure buffer, locked and zeroed page by page,
         /// costs more than its JSON takes to write).
-        var spareBuffers: [SecureBytes] = []
+        var spareBuffer: SecureBytes?
     }
 
     private let state: Mutex<State>
@@ -97,17 +97,14 @@ final class VaultCodec: Sendable {
 
     /// A wiped buffer of an earlier encode or decode, if any, now owned by the caller alone.
     private func takeSpareBuffer() -> SecureBytes? {
-        state.withLock { $0.spareBuffers.popLast() }
+        state.withLock { $0.spareBuffer.take() }
     }
 
     /// Wipes `buffer` and keeps it for a later encode or decode of the same size (a secure
     /// allocation and its release cost about ten system calls; a vault keeps its size).
     private func keepAsSpare(_ buffer: SecureBytes) {
         buffer.wipe()
-        state.withLock { state in
-            state.spareBuffers.append(buffer)
-            if state.spareBuffers.count > 1 { state.spareBuffers.removeFirst() }
-        }
+        state.withLock { $0.spareBuffer = buffer }
     }
 
     /// Everything `decode` does short of parsing the plaintext: the padded plaintext, in secure
@@ -134,6 +131,9 @@ final class VaultCodec: Sendable {
         }
     }
 
+    /// The master key for `header`: the cached one when the header's salt and KDF are this
+    /// codec's, else derived (and then cached); either way checked against the commitment
+    /// first (`wrongKey`).
     private func verifiedMasterKey(for header: VaultHeader, commitment storedCommitment: [UInt8], path: String) throws(VaultError) -> SymmetricKey {
         let prefix = header.authenticatedPrefix
         return try state.withLock { (state) throws(VaultError) -> SymmetricKey in

@@ -59,7 +59,7 @@ package struct JSONReader: ~Copyable {
 
     package var maximumDepth: Int { JSONReader.maximumDepth(mode) }
 
-    package var isAtEnd: Bool { index == bytes.count }
+    var isAtEnd: Bool { index == bytes.count }
 
     package func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
@@ -80,7 +80,7 @@ package struct JSONReader: ~Copyable {
         guard isAtEnd else { throw failure("unexpected data after the JSON value") }
     }
 
-    package func failure(_ problem: String, at offset: Int? = nil) -> Failure {
+    func failure(_ problem: String, at offset: Int? = nil) -> Failure {
         Failure(kind: .syntax(problem), offset: offset ?? index)
     }
 
@@ -230,7 +230,7 @@ package struct JSONReader: ~Copyable {
 
     /// A JSON integer that fits in `Int` and is followed by a delimiter, read past; nil (not
     /// moved) for anything else: fractions, exponents and overflow are read by `value`.
-    package mutating func plainInteger() -> Int? {
+    mutating func plainInteger() -> Int? {
         var position = index
         let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
         if negative { position += 1 }
@@ -257,12 +257,12 @@ package struct JSONReader: ~Copyable {
         return magnitude
     }
 
-    package mutating func literal(_ word: StaticString) throws(Failure) {
+    mutating func literal(_ word: StaticString) throws(Failure) {
         guard skip(word) else { throw failure("expected a value") }
     }
 
     /// Reads past `word` if the bytes here spell it; else stays put.
-    package mutating func skip(_ word: StaticString) -> Bool {
+    mutating func skip(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard count <= bytes.count - index else { return false }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -272,7 +272,7 @@ package struct JSONReader: ~Copyable {
         return true
     }
 
-    package mutating func expect(_ byte: UInt8, _ problem: String) throws(Failure) {
+    mutating func expect(_ byte: UInt8, _ problem: String) throws(Failure) {
         guard peek() == byte else { throw failure(problem) }
         index += 1
     }
