@@ -441,6 +441,9 @@ def test_python_reader_never_sees_a_half_wiped_vault_while_swift_clears(
                     failures.append(f"{arguments[0]}: status {outcome.returncode}: {outcome.stderr}")
                     return
             cycles[0] += 1
+            # Left whole for a moment: otherwise the next clear starts a couple of milliseconds
+            # after the import, and a run could see no whole read at all (one did, under load).
+            stop.wait(0.02)
 
     tally = _ReadTally(full)
     tally.widen_the_window(monkeypatch)
