@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension JSONReader {
     /// A token map (`{"<resource server>": {<token set>}, ...}`) at `depth`, each set checked
     /// with `verify_token_group`'s rules and filed under its own resource server.
@@ -242,9 +246,11 @@ extension JSONReader {
     /// own resource server), decided without making a String.
     private func spellsExactly(_ text: ParsedString, _ name: String) -> Bool {
         guard case .plain(let range) = text, range.count == name.utf8.count else { return false }
-        let stored = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let same = name.utf8.withContiguousStorageIfAvailable { stored.elementsEqual(UnsafeRawBufferPointer($0)) }
-        return same ?? stored.elementsEqual(name.utf8)
+        guard !range.isEmpty, let base = bytes.baseAddress else { return true }
+        let same = name.utf8.withContiguousStorageIfAvailable { name in
+            name.baseAddress.map { memcmp(base + range.lowerBound, $0, range.count) == 0 }
+        }
+        return (same ?? nil) ?? UnsafeRawBufferPointer(rebasing: bytes[range]).elementsEqual(name.utf8)
     }
 
     /// One of the six field names, quoted and without escapes, read past; nil for anything

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The one JSON reader: the plain storages and import read what Python's `json.loads` reads,
 /// the vault reads the strict form SECURITY.md section 5 specifies, and both read from a
 /// borrowed buffer (the vault's is its secure plaintext buffer), building token sets directly
@@ -264,10 +268,8 @@ package struct JSONReader: ~Copyable {
     /// Reads past `word` if the bytes here spell it; else stays put.
     mutating func skip(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard count <= bytes.count - index else { return false }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
-            return false
-        }
+        guard count <= bytes.count - index, let base = bytes.baseAddress,
+              memcmp(base + index, word.utf8Start, count) == 0 else { return false }
         index += count
         return true
     }
