@@ -24,19 +24,25 @@ public enum CodePointOrder {
     /// The map's entries in code point order of their keys. The keys' bytes are copied into
     /// one buffer first, so the sort compares raw bytes instead of retaining and releasing two
     /// Strings per comparison: for 10,000 sets several times faster than sorting the keys.
+    /// One pass over the keys: each is a heap object of its own, and touching it is what costs.
     /// (Inlinable, so that each caller's map type gets its own specialised copy.)
     @inlinable
     package static func indices<Value>(of map: [String: Value]) -> [Dictionary<String, Value>.Index] {
-        // Through `keys` alone: an entry of the map itself is a copy of its set (six retains).
-        let indices = Array(map.keys.indices)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(map.keys.reduce(0) { $0 + $1.utf8.count })
+        var indices: [Dictionary<String, Value>.Index] = []
+        indices.reserveCapacity(map.count)
         var spans: [Range<Int>] = []
-        spans.reserveCapacity(indices.count)
-        for key in map.keys {
+        spans.reserveCapacity(map.count)
+        var bytes: [UInt8] = []
+        // A typical resource server's name; the buffer grows if the names are longer.
+        bytes.reserveCapacity(map.count * 32)
+        // Through `keys` alone: an entry of the map itself is a copy of its set (six retains).
+        var index = map.startIndex
+        while index != map.endIndex {
             let start = bytes.count
-            bytes.append(contentsOf: key.utf8)
+            bytes.append(contentsOf: map.keys[index].utf8)
             spans.append(start..<bytes.count)
+            indices.append(index)
+            map.formIndex(after: &index)
         }
         var order = Array(indices.indices)
         bytes.withUnsafeBytes { bytes in
