@@ -7,10 +7,11 @@ package struct LentNamespace {
     package let tokenSets: [TokenSetFields]
 
     /// Namespaces and their sets in code point order (the order every report lists them in).
-    static func sorted(_ namespaces: [String: [String: TokenSetFields]]) -> [LentNamespace] {
+    static func sorted(_ namespaces: [String: LentTokenMap]) -> [LentNamespace] {
         namespaces.keys.sorted(by: CodePointOrder.precedes).compactMap { name in
             guard let sets = namespaces[name] else { return nil }
-            return LentNamespace(name: name, tokenSets: CodePointOrder.indices(of: sets).map { sets.values[$0] })
+            // Read from a vault, the sets are in order already and this is one pass over them.
+            return LentNamespace(name: name, tokenSets: sets.sorted { CodePointOrder.precedes($0.name, $1.name) }.map(\.fields))
         }
     }
 }
@@ -33,7 +34,7 @@ extension VaultTokenStorage {
             let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
             if let cached {
                 // Nothing lies in a text: every string is decoded.
-                let namespaces = LentNamespace.sorted(cached.namespaces.mapValues { $0.mapValues(TokenSetFields.init(decoded:)) })
+                let namespaces = LentNamespace.sorted(cached.namespaces.mapValues { $0.map { ($0.key, TokenSetFields(decoded: $0.value)) } })
                 return [UInt8]().withUnsafeBytes { none in Swift.Result { try body(RawSpan(_unsafeBytes: none), namespaces) } }
             }
             forgetVerifiedFile()

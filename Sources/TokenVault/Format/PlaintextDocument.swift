@@ -70,7 +70,7 @@ enum PlaintextDocument {
 
     /// `decode` of an unpadded content, each set's strings left where they lie in it (see
     /// `VaultTokenStorage.withLentNamespaces`).
-    static func decodeLent(_ content: UnsafeRawBufferPointer, path: String) throws(VaultError) -> [String: [String: TokenSetFields]] {
+    static func decodeLent(_ content: UnsafeRawBufferPointer, path: String) throws(VaultError) -> [String: LentTokenMap] {
         do {
             return try PlaintextParser.lentNamespaces(in: content)
         } catch {

@@ -46,7 +46,7 @@ enum PlaintextParser {
     }
 
     /// The same, each set's strings left where they lie in `bytes` (see `TokenSetFields`).
-    static func lentNamespaces(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: [String: TokenSetFields]] {
+    static func lentNamespaces(in bytes: UnsafeRawBufferPointer) throws(Failure) -> [String: LentTokenMap] {
         try document(in: bytes) { (reader) throws(JSONReader.Failure) in try reader.lentTokenMap(depth: 2) }
     }
 

@@ -21,19 +21,28 @@ extension JSONReader {
             fromFields: { reader, fields, server in reader.tokenSet(fields, filedUnder: server) },
             fromValidated: { $0 },
             isFiled: { _, set, server in set.resourceServer == server },
-            asTokenSet: { _, set in set })
+            asTokenSet: { _, set in set },
+            noting: { _, _ in })
     }
 
     /// `tokenMap` with each set's strings left where they lie (`TokenSetFields`), for reports
     /// that print every set once: the same checks and the same errors, without a String per
     /// token. The ranges mean something only with these bytes.
-    package mutating func lentTokenMap(depth: Int) throws(Failure) -> [String: TokenSetFields] {
-        try readMap(
+    ///
+    /// The sets come in the order of the text, which for a vault is code point order (its
+    /// writer sorts), so that putting them in order is one pass (`sorted` finds one run). In
+    /// `.pythonCompatible` mode, where a repeated name replaces a set, in no particular order.
+    package mutating func lentTokenMap(depth: Int) throws(Failure) -> LentTokenMap {
+        var inTextOrder: LentTokenMap = []
+        let map = try readMap(
             depth: depth, wholeText: false,
             fromFields: { _, fields, _ in fields },
             fromValidated: { TokenSetFields(decoded: $0) },
             isFiled: { reader, fields, server in reader.spells(fields.resourceServer, server) },
-            asTokenSet: { reader, fields in reader.tokenSet(fields, filedUnder: nil) })
+            asTokenSet: { reader, fields in reader.tokenSet(fields, filedUnder: nil) },
+            noting: { server, fields in inTextOrder.append((server, fields)) })
+        // `.strict` refuses a repeated name, so every set was noted once, as it was filed.
+        return mode == .strict ? inTextOrder : map.map { ($0.key, $0.value) }
     }
 
     /// The reading both of the above share; `Set` is what a set becomes.
@@ -42,7 +51,8 @@ extension JSONReader {
         fromFields: (borrowing JSONReader, TokenSetFields, String) -> Set,
         fromValidated: (TokenSet) -> Set,
         isFiled: (borrowing JSONReader, Set, String) -> Bool,
-        asTokenSet: (borrowing JSONReader, Set) -> TokenSet
+        asTokenSet: (borrowing JSONReader, Set) -> TokenSet,
+        noting: (String, Set) -> Void
     ) throws(Failure) -> [String: Set] {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else {
@@ -72,6 +82,7 @@ extension JSONReader {
                 } else if map.updateValue(set, forKey: server) != nil, reader.mode == .strict {
                     throw Failure(kind: .duplicateResourceServer, offset: reader.index)
                 }
+                noting(server, set)
                 return
             }
             reader.index = start
@@ -86,9 +97,11 @@ extension JSONReader {
                 } catch {
                     throw Failure(kind: .tokens(error), offset: reader.index)
                 }
-                guard map.updateValue(fromValidated(set), forKey: server) == nil else {
+                let filed = fromValidated(set)
+                guard map.updateValue(filed, forKey: server) == nil else {
                     throw Failure(kind: .duplicateResourceServer, offset: reader.index)
                 }
+                noting(server, filed)
             } else if let earlier = map.index(forKey: server) {
                 unchecked[map.remove(at: earlier).key] = value
             } else {
@@ -276,6 +289,9 @@ extension JSONReader {
         return field
     }
 }
+
+/// A token map's sets lent in place, with the names they are filed under (see `lentTokenMap`).
+package typealias LentTokenMap = [(name: String, fields: TokenSetFields)]
 
 /// A token set's strings as they lie in the text read: byte ranges of it where stored without
 /// an escape, else decoded. Every set has passed exactly the checks `tokenMap` applies.
