@@ -6,8 +6,9 @@
 # section when run alone.
 #
 # BASELINE_REV=COMMIT also builds that commit's release binary (in a git worktree under /tmp)
-# and runs its reading verbs and import in cli-bench's rounds, for a with-and-without
-# measurement of a change (or BASELINE=PATH and BASELINE_NOTE=TEXT for a binary built already). ~30 minutes on 2 cores (more with a baseline to build); run it on
+# and runs its reading verbs and import in cli-bench's rounds, and its vault-bench (if it has
+# the serve mode) as a peer in vault-bench's rounds, for a with-and-without measurement of a
+# change (or BASELINE=PATH and BASELINE_NOTE=TEXT for a binary built already). ~30 minutes on 2 cores (more with a baseline to build); run it on
 # an otherwise idle machine.
 #
 #   bash tools/bench/run-all.sh
@@ -24,6 +25,13 @@ if [ -n "${BASELINE_REV:-}" ]; then
     BASELINE=$(cd "$tree" && bash tools/build-release.sh 2>/dev/null)
     BASELINE_NOTE="the release build of commit $(git rev-parse --short "$BASELINE_REV"): $(git log -1 --format=%s "$BASELINE_REV" | cut -c1-100)"
     export BASELINE BASELINE_NOTE
+    # vault-bench's baseline peer too, where that commit's vault-bench has the serve mode.
+    if grep -q '"serve"' "$tree/tools/bench/vault-bench/VaultBench.swift"; then
+        (cd "$tree" && source tools/setup.sh && swift build -c release --product vault-bench >&2)
+        VAULT_BENCH_BASELINE="$(cd "$tree" && swift build -c release --show-bin-path)/vault-bench"
+        VAULT_BENCH_BASELINE_NOTE="the build of commit $(git rev-parse --short "$BASELINE_REV")"
+        export VAULT_BENCH_BASELINE VAULT_BENCH_BASELINE_NOTE
+    fi
 elif [ -n "${BASELINE:-}" ]; then
     export BASELINE BASELINE_NOTE="${BASELINE_NOTE:-a release build given as BASELINE}"
 fi

@@ -5,6 +5,7 @@
 // (release build, private temp dir, the Python peers' interpreter, RESULTS.md update).
 //
 //   vault-bench WORKDIR     prints the RESULTS.md section (markdown) on stdout
+//   vault-bench WORKDIR serve  this build as another build's baseline peer (BaselineServer.swift)
 //   vault-bench WORKDIR profile read|changedread|coldread|jsonread|jsonwrite|write|coldwrite|floor|pair COUNT ROUNDS
 //                           only that keyfile-mode operation, for perf/callgrind; prints the median
 #if canImport(Glibc)
@@ -123,6 +124,10 @@ func profile(work: String, keyfile: String, operation: String, count: Int, round
 struct VaultBench {
     static func main() throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 3 && arguments[2] == "serve" {
+            try BaselineServer.serve()
+            return
+        }
         guard arguments.count == 2 || (arguments.count == 6 && arguments[2] == "profile") else {
             print("usage: vault-bench WORKDIR [profile read|changedread|coldread|jsonread|jsonwrite|write|coldwrite|floor|pair COUNT ROUNDS]")
             return
@@ -141,8 +146,23 @@ struct VaultBench {
             print("vault-bench: set VAULT_BENCH_PYTHON and VAULT_BENCH_PEER (tools/bench/vault-bench.sh does)")
             throw BenchFailure()
         }
-        let peer = PythonPeer(python: python, script: script)
+        let peer = PeerProcess(python: python, script: script)
         defer { peer.stop() }
+        // An older build of this benchmark (tools/bench/run-all.sh's BASELINE_REV), for a change
+        // measured with and without it in the same rounds.
+        let baselineNote = getenv("VAULT_BENCH_BASELINE_NOTE").map { String(cString: $0) } ?? "an older build"
+        let baseline = getenv("VAULT_BENCH_BASELINE").map { String(cString: $0) }.map { executable in
+            mkdir(work + "/baseline", 0o700)
+            return PeerProcess(executable: executable, arguments: [executable, work + "/baseline", "serve"])
+        }
+        defer { baseline?.stop() }
+        var baselineLines: [String] = [
+            "",
+            "With and without this build's changes, in the same rounds: the baseline is \(baselineNote), run as a child process (`vault-bench WORKDIR serve`) that reads the same files and times its own reads.",
+            "",
+            "| resource servers | JSON read | baseline JSON read | ratio | vault read after another writer | baseline vault read after another writer | ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         var peerLines: [String] = [
             "",
             "Against the Python peers, in the same rounds: Fair Research Login's `JSONTokenStorage` (CPython, `read_tokens` and `write_tokens`, which does not fsync) and a PyNaCl reference vault (`tools/bench/python_peer.py`: read = read the file, derive the box key, `secretbox` open, unpad, `json.loads`; write = `json.dumps`, pad, seal, atomic replace with fsyncs; no checks, no lock). Each peer times itself around its operation; the vault rows are the ones above.",
@@ -190,6 +210,8 @@ struct VaultBench {
             let jsonFloorPath = work + "/json-floor-\(count).bin"
             try SecureFile.writeAtomically(jsonBytes, to: jsonFloorPath)
             try peer.ask("setup \(count) \(work)/tokens-\(count).json \(keyfileVault.path) \(keyfile)")
+            try baseline?.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            var baselineJSONRead = Samples(), baselineChangedRead = Samples()
             var frlRead = Samples(), frlWrite = Samples(), referenceRead = Samples(), referenceWrite = Samples()
 
             var jsonRead = Samples(), keyRead = Samples(), passRead = Samples(), floorRead = Samples()
@@ -202,6 +224,8 @@ struct VaultBench {
                 try secondWriter.writeTokens(map)
                 // The same instance (key in hand) reading a file another writer replaced.
                 try changedRead.time { try expectEqual(firstWriter.readTokens().count, count) }
+                // The baseline's instance last read the file of the round before: it decodes in full too.
+                if let baseline { baselineChangedRead.record(try baseline.ask("vault-read \(count)")) }
                 // A new instance: reads the keyfile, then decrypts and parses the whole vault.
                 try coldRead.time {
                     try expectEqual(VaultTokenStorage(path: keyfileVault.path, key: .keyfile(path: keyfile)).readTokens().count, count)
@@ -223,6 +247,7 @@ struct VaultBench {
                 try floorWrite.time { try SecureFile.writeAtomically(vaultBytes, to: floorPath) }
                 try jsonFloorWrite.time { try SecureFile.writeAtomically(jsonBytes, to: jsonFloorPath) }
                 try jsonRead.time { try expectEqual(json.readTokens().count, count) }
+                if let baseline { baselineJSONRead.record(try baseline.ask("json-read \(count)")) }
                 try keyRead.time { try expectEqual(keyfileVault.readTokens().count, count) }
                 try passRead.time { try expectEqual(passphraseVault.readTokens().count, count) }
                 try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
@@ -233,6 +258,8 @@ struct VaultBench {
             }
             peerLines.append(
                 "| \(count) | \(format(frlRead.median)) | \(format(jsonRead.median)) | \(format(referenceRead.median)) | \(format(changedRead.median)) | \(format(coldRead.median)) | \(format(floorWrite.median)) | \(format(keyWrite.median)) | \(format(referenceWrite.median)) | \(format(jsonFloorWrite.median)) | \(format(jsonWrite.median)) | \(format(frlWrite.median)) |")
+            baselineLines.append(
+                "| \(count) | \(format(jsonRead.median)) | \(format(baselineJSONRead.median)) | \(ratio(jsonRead.median, baselineJSONRead.median)) | \(format(changedRead.median)) | \(format(baselineChangedRead.median)) | \(ratio(changedRead.median, baselineChangedRead.median)) |")
             func peerVerdict(_ label: String, _ value: Double, _ peerValue: Double, limit: Double) {
                 let met = value <= limit * peerValue
                 peerVerdicts.append("- \(count) resource servers, \(label) <= \(limit)x: \(met ? "met" : "**not met**") (\(ratio(value, peerValue)): \(format(value)) against \(format(peerValue)))")
@@ -279,6 +306,7 @@ struct VaultBench {
 
         lines.append(contentsOf: coldLines)
         lines.append(contentsOf: peerLines)
+        if baseline != nil { lines.append(contentsOf: baselineLines) }
         lines.append("")
         lines.append("First open of a passphrase vault (5 resource servers): a new storage instance's first `readTokens`, which runs Argon2id once; later operations reuse the cached key (the table above).")
         lines.append("")

@@ -2,17 +2,19 @@
 import Glibc
 #endif
 
-/// tools/bench/python_peer.py as a child process: Fair Research Login's JSONTokenStorage and a
-/// PyNaCl reference vault, timed by the child around each operation and asked for by this
-/// process in the same rounds as its own rows, so a peer's number always comes from this run.
-final class PythonPeer {
+/// A peer as a child process, asked for one timed operation at a time in the same rounds as
+/// this process's own rows, so a peer's number always comes from this run: tools/bench/
+/// python_peer.py (Fair Research Login's JSONTokenStorage and a PyNaCl reference vault), or an
+/// older build of this benchmark in `serve` mode (`BaselineServer`). The child times each
+/// operation itself and answers with nanoseconds.
+final class PeerProcess {
     private let pid: pid_t
     private let commands: Int32
     private let answers: Int32
     private var pending: [UInt8] = []
 
-    /// `python`: an interpreter with PyNaCl and fair-research-login (tools/setup-python.sh's).
-    init(python: String, script: String) {
+    /// `arguments[0]` is the program's own name, as in `argv`.
+    init(executable: String, arguments: [String]) {
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
         precondition(pipe(&toChild) == 0 && pipe(&fromChild) == 0, "pipe failed")
         var actions = posix_spawn_file_actions_t()
@@ -20,17 +22,22 @@ final class PythonPeer {
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
         for fd in toChild + fromChild { posix_spawn_file_actions_addclose(&actions, fd) }
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(python), strdup(script), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         var child: pid_t = 0
-        let result = posix_spawn(&child, python, &actions, nil, argv, environ)
+        let result = posix_spawn(&child, executable, &actions, nil, argv, environ)
         posix_spawn_file_actions_destroy(&actions)
         argv.forEach { free($0) }
-        precondition(result == 0, "cannot run \(python): \(result)")
+        precondition(result == 0, "cannot run \(executable): \(result)")
         close(toChild[0])
         close(fromChild[1])
         pid = child
         commands = toChild[1]
         answers = fromChild[0]
+    }
+
+    /// `python`: an interpreter with PyNaCl and fair-research-login (tools/setup-python.sh's).
+    convenience init(python: String, script: String) {
+        self.init(executable: python, arguments: [python, script])
     }
 
     /// Sends one command line and returns the child's answer (nanoseconds) in microseconds.
