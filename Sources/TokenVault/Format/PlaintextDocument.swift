@@ -17,18 +17,16 @@ enum PlaintextDocument {
             // Something breaks a rule: the Tokens module words the error (and picks the set).
             try validate(document.namespaces, path: path)
         }
-        if let spare, let padded = try writeInOnePass(sorted, into: spare, path: path) {
-            return padded
+        var measured: Int?
+        if let spare {
+            let attempt = try writeInOnePass(sorted, into: spare, path: path)
+            if let padded = attempt.padded { return padded }
+            measured = attempt.contentCount
         }
-        let contentCount = PlaintextWriter.contentCount(of: sorted)
+        let contentCount = measured ?? PlaintextWriter.contentCount(of: sorted)
         let paddedCount = PlaintextPadding.paddedCount(forContentCount: contentCount)
         do {
-            let padded: SecureBytes
-            if let spare, spare.count == paddedCount {
-                padded = spare
-            } else {
-                padded = try SecureBytes(count: paddedCount)
-            }
+            let padded = try SecureBytes(count: paddedCount)
             let written = padded.withUnsafeMutableBytes { PlaintextWriter.write(sorted, into: $0) }
             // Both passes ran the same code over the same immutable values.
             precondition(written == contentCount, "plaintext writer passes disagree")
@@ -41,16 +39,19 @@ enum PlaintextDocument {
 
     /// The common case of a rewrite: the document still pads to the spare buffer's size, so
     /// it is written straight into it, skipping the counting pass (a fifth of an encode).
-    /// Nil when it does not fit or pads to another size; the spare is then wiped again and
-    /// dropped (it holds part of a plaintext).
-    private static func writeInOnePass(_ sorted: PlaintextWriter.Sorted, into spare: SecureBytes, path: String) throws(VaultError) -> SecureBytes? {
+    /// When it does not fit or pads to another size, the spare is wiped again and dropped (it
+    /// holds part of a plaintext), and the pass still measured the content, so no counting
+    /// pass is needed either.
+    private static func writeInOnePass(
+        _ sorted: PlaintextWriter.Sorted, into spare: SecureBytes, path: String
+    ) throws(VaultError) -> (padded: SecureBytes?, contentCount: Int) {
         let written = spare.withUnsafeMutableBytes { PlaintextWriter.write(sorted, intoAtMost: $0) }
-        guard let contentCount = written, PlaintextPadding.paddedCount(forContentCount: contentCount) == spare.count else {
+        guard written.fits, PlaintextPadding.paddedCount(forContentCount: written.count) == spare.count else {
             spare.wipe()
-            return nil
+            return (nil, written.count)
         }
-        do { try Padding.pad(spare, contentCount: contentCount) } catch { throw VaultError(error, path: path) }
-        return spare
+        do { try Padding.pad(spare, contentCount: written.count) } catch { throw VaultError(error, path: path) }
+        return (spare, written.count)
     }
 
     /// Parses a padded plaintext. The padding is checked first (`damaged`), then the JSON and

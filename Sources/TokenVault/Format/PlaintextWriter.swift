@@ -51,12 +51,12 @@ enum PlaintextWriter {
         return writer.index
     }
 
-    /// One pass into a buffer that may be too small: the content's length, or nil (with the
-    /// buffer partly written) when it does not fit.
-    static func write(_ document: Sorted, intoAtMost buffer: UnsafeMutableRawBufferPointer) -> Int? {
+    /// One pass into a buffer that may be too small: the content's length, and whether it fit
+    /// (when it did not, the buffer is partly written).
+    static func write(_ document: Sorted, intoAtMost buffer: UnsafeMutableRawBufferPointer) -> (count: Int, fits: Bool) {
         var writer = BoundedByteWriter(buffer: buffer)
         write(document, to: &writer)
-        return writer.overflowed ? nil : writer.index
+        return (writer.count, writer.count <= buffer.count)
     }
 
     private static func write<Sink: JSONSink>(_ document: Sorted, to sink: inout Sink) {
@@ -212,29 +212,22 @@ private struct ByteWriter: JSONSink {
     }
 }
 
-/// Stops storing at the end of the buffer and remembers that it had to.
+/// Stores while the buffer has room and counts every byte either way, so that a document
+/// that does not fit still learns its size from this one pass.
 private struct BoundedByteWriter: JSONSink {
     let buffer: UnsafeMutableRawBufferPointer
-    var index = 0
-    var overflowed = false
+    var count = 0
 
     mutating func appendByte(_ byte: UInt8) {
-        guard index < buffer.count else {
-            overflowed = true
-            return
-        }
-        buffer[index] = byte
-        index += 1
+        if count < buffer.count { buffer[count] = byte }
+        count += 1
     }
 
     mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
-        guard bytes.count <= buffer.count - index else {
-            overflowed = true
-            index = buffer.count
-            return
+        if bytes.count <= buffer.count - count {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count..<(count + bytes.count)]).copyMemory(from: bytes)
         }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + bytes.count)]).copyMemory(from: bytes)
-        index += bytes.count
+        count += bytes.count
     }
 }
