@@ -151,14 +151,22 @@ struct VaultBench {
         // An older build of this benchmark (tools/bench/run-all.sh's BASELINE_REV), for a change
         // measured with and without it in the same rounds.
         let baselineNote = getenv("VAULT_BENCH_BASELINE_NOTE").map { String(cString: $0) } ?? "an older build"
+        // This build runs as a child too, so that both sides of the comparison are child
+        // processes doing nothing else (a process that does only one operation keeps a
+        // different heap from this one, which does everything).
         let baseline = getenv("VAULT_BENCH_BASELINE").map { String(cString: $0) }.map { executable in
             mkdir(work + "/baseline", 0o700)
-            return PeerProcess(executable: executable, arguments: [executable, work + "/baseline", "serve"])
+            mkdir(work + "/current", 0o700)
+            return (current: PeerProcess(executable: "/proc/self/exe", arguments: ["vault-bench", work + "/current", "serve"]),
+                    baseline: PeerProcess(executable: executable, arguments: [executable, work + "/baseline", "serve"]))
         }
-        defer { baseline?.stop() }
+        defer {
+            baseline?.current.stop()
+            baseline?.baseline.stop()
+        }
         var baselineLines: [String] = [
             "",
-            "With and without this build's changes, in the same rounds: the baseline is \(baselineNote), run as a child process (`vault-bench WORKDIR serve`) that reads the same files and times its own reads.",
+            "With and without this build's changes, in the same rounds: this build and the baseline, \(baselineNote), each run as a child process (`vault-bench WORKDIR serve`) that reads the same files and times its own reads (so these rows are not comparable with the tables above, whose reads run in this busier process).",
             "",
             "| resource servers | JSON read | baseline JSON read | ratio | vault read after another writer | baseline vault read after another writer | ratio |",
             "|---:|---:|---:|---:|---:|---:|---:|",
@@ -210,7 +218,9 @@ struct VaultBench {
             let jsonFloorPath = work + "/json-floor-\(count).bin"
             try SecureFile.writeAtomically(jsonBytes, to: jsonFloorPath)
             try peer.ask("setup \(count) \(work)/tokens-\(count).json \(keyfileVault.path) \(keyfile)")
-            try baseline?.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            try baseline?.current.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            try baseline?.baseline.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            var currentJSONRead = Samples(), currentChangedRead = Samples()
             var baselineJSONRead = Samples(), baselineChangedRead = Samples()
             var frlRead = Samples(), frlWrite = Samples(), referenceRead = Samples(), referenceWrite = Samples()
 
@@ -218,14 +228,25 @@ struct VaultBench {
             var jsonWrite = Samples(), keyWrite = Samples(), passWrite = Samples(), floorWrite = Samples()
             var coldRead = Samples(), coldWrite = Samples(), changedRead = Samples(), jsonFloorWrite = Samples()
             var promiseFloor = Samples()
-            for _ in 0..<rounds {
+            // Both builds' children in turn, the first one alternating round by round.
+            func askBoth(_ command: String, _ current: inout Samples, _ older: inout Samples, round: Int) throws {
+                guard let baseline else { return }
+                if round.isMultiple(of: 2) {
+                    current.record(try baseline.current.ask(command))
+                    older.record(try baseline.baseline.ask(command))
+                } else {
+                    older.record(try baseline.baseline.ask(command))
+                    current.record(try baseline.current.ask(command))
+                }
+            }
+            for round in 0..<rounds {
                 try secondWriter.writeTokens(map)
                 try coldWrite.time { try firstWriter.writeTokens(map) }
                 try secondWriter.writeTokens(map)
                 // The same instance (key in hand) reading a file another writer replaced.
                 try changedRead.time { try expectEqual(firstWriter.readTokens().count, count) }
                 // The baseline's instance last read the file of the round before: it decodes in full too.
-                if let baseline { baselineChangedRead.record(try baseline.ask("vault-read \(count)")) }
+                try askBoth("vault-read \(count)", &currentChangedRead, &baselineChangedRead, round: round)
                 // A new instance: reads the keyfile, then decrypts and parses the whole vault.
                 try coldRead.time {
                     try expectEqual(VaultTokenStorage(path: keyfileVault.path, key: .keyfile(path: keyfile)).readTokens().count, count)
@@ -247,7 +268,7 @@ struct VaultBench {
                 try floorWrite.time { try SecureFile.writeAtomically(vaultBytes, to: floorPath) }
                 try jsonFloorWrite.time { try SecureFile.writeAtomically(jsonBytes, to: jsonFloorPath) }
                 try jsonRead.time { try expectEqual(json.readTokens().count, count) }
-                if let baseline { baselineJSONRead.record(try baseline.ask("json-read \(count)")) }
+                try askBoth("json-read \(count)", &currentJSONRead, &baselineJSONRead, round: round)
                 try keyRead.time { try expectEqual(keyfileVault.readTokens().count, count) }
                 try passRead.time { try expectEqual(passphraseVault.readTokens().count, count) }
                 try floorRead.time { try expectEqual(SecureFile.read(floorPath).count, vaultBytes.count) }
@@ -259,7 +280,7 @@ struct VaultBench {
             peerLines.append(
                 "| \(count) | \(format(frlRead.median)) | \(format(jsonRead.median)) | \(format(referenceRead.median)) | \(format(changedRead.median)) | \(format(coldRead.median)) | \(format(floorWrite.median)) | \(format(keyWrite.median)) | \(format(referenceWrite.median)) | \(format(jsonFloorWrite.median)) | \(format(jsonWrite.median)) | \(format(frlWrite.median)) |")
             baselineLines.append(
-                "| \(count) | \(format(jsonRead.median)) | \(format(baselineJSONRead.median)) | \(ratio(jsonRead.median, baselineJSONRead.median)) | \(format(changedRead.median)) | \(format(baselineChangedRead.median)) | \(ratio(changedRead.median, baselineChangedRead.median)) |")
+                "| \(count) | \(format(currentJSONRead.median)) | \(format(baselineJSONRead.median)) | \(ratio(currentJSONRead.median, baselineJSONRead.median)) | \(format(currentChangedRead.median)) | \(format(baselineChangedRead.median)) | \(ratio(currentChangedRead.median, baselineChangedRead.median)) |")
             func peerVerdict(_ label: String, _ value: Double, _ peerValue: Double, limit: Double) {
                 let met = value <= limit * peerValue
                 peerVerdicts.append("- \(count) resource servers, \(label) <= \(limit)x: \(met ? "met" : "**not met**") (\(ratio(value, peerValue)): \(format(value)) against \(format(peerValue)))")
