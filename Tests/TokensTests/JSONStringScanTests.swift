@@ -1,10 +1,10 @@
 import Testing
 import Tokens
 
-/// The reader scans plain strings eight bytes at a time: every place in and around a word
-/// where a string can stop (a quote, an escape, a control character, invalid UTF-8) must be
-/// found exactly where the byte loop found it.
-@Suite("JSON strings: the word-at-a-time scan stops where a byte-at-a-time one does")
+/// Every place in a string where it can stop (a quote, an escape, a control character,
+/// invalid UTF-8), at every offset up to three eight-byte words (where a faster scan would
+/// work word by word), is found exactly there.
+@Suite("JSON strings stop exactly where they end, at any offset")
 struct JSONStringScanTests {
     private let before = Array(#"{"r": {"scope": ""#.utf8)
     private let after = Array(#"", "access_token": "A", "resource_server": "r", "expires_at_seconds": 1}}"#.utf8)

@@ -27,20 +27,9 @@ extension JSONReader {
         // (then valid UTF-8 as it is, and no validation pass is needed).
         var highBits: UInt8 = 0
         var end = start
-        if let base = bytes.baseAddress {
-            // Eight bytes at a time while none of them ends the plain run: this scan, a byte at a
-            // time, was over a quarter of reading a token map (tools/bench/RESULTS.md has reads
-            // with and without it). The byte loop below finds the exact stop.
-            var wideHighBits: UInt64 = 0
-            while bytes.count - end >= 8 {
-                let word = base.loadUnaligned(fromByteOffset: end, as: UInt64.self)
-                guard !JSONReader.mayStopString(word) else { break }
-                wideHighBits |= word
-                end += 8
-            }
-            if wideHighBits & 0x8080_8080_8080_8080 != 0 { highBits = 0x80 }
+        if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
             while end < bytes.count {
-                let byte = base.load(fromByteOffset: end, as: UInt8.self)
+                let byte = base[end]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 highBits |= byte
                 end += 1
@@ -57,21 +46,6 @@ extension JSONReader {
         }
         guard byte >= 0x20 else { throw failure("raw control character in a string") }
         return .decoded(try escapedString(from: start))
-    }
-
-    /// Whether any of the word's eight bytes may be a quote, a backslash or a control character
-    /// (below 0x20). Never false when one is; true also for some bytes just above one (a
-    /// borrow carries), which only means the byte loop looks at those bytes itself.
-    private static func mayStopString(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        // A byte is zero, or below n, where (byte - n) borrows into its high bit and the byte
-        // itself had that bit clear.
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let quote = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
-        let backslash = hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
-        let control = (word &- ones &* 0x20) & ~word & highs != 0
-        return quote || backslash || control
     }
 
     /// The rest of a string that holds escapes, from its first backslash (`start`: its first byte).
