@@ -34,7 +34,10 @@ extension VaultTokenStorage {
             let cached = file.withUnsafeBytes { bytes in cachedDocument(for: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
             if let cached {
                 // Nothing lies in a text: every string is decoded.
-                let namespaces = LentNamespace.sorted(cached.namespaces.mapValues { $0.map { ($0.key, TokenSetFields(decoded: $0.value)) } })
+                // Put in order by the byte sort first, so that `sorted` finds one run here too.
+                let namespaces = LentNamespace.sorted(cached.namespaces.mapValues { map in
+                    CodePointOrder.indices(of: map).map { (map.keys[$0], TokenSetFields(decoded: map.values[$0])) }
+                })
                 return [UInt8]().withUnsafeBytes { none in Swift.Result { try body(RawSpan(_unsafeBytes: none), namespaces) } }
             }
             forgetVerifiedFile()

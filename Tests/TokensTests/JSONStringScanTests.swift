@@ -42,12 +42,18 @@ struct JSONStringScanTests {
         }
     }
 
-    @Test("invalid UTF-8 at every place in a word, next to bytes above 0x7F, is refused")
+    @Test("invalid UTF-8 at every place in a word, next to bytes above 0x7F, is named after the string, as json.loads names it")
     func invalidUTF8() throws {
         for offset in 0..<20 {
             for bad in [[0xFF], [0xC3], [0xA9], [0xED, 0xA0, 0x80]] as [[UInt8]] {
                 let raw = Array(repeating: UInt8(ascii: "a"), count: offset) + bad + Array("é".utf8)
-                #expect(throws: TokenStorageError.self) { _ = try scope(raw) }
+                let error = try #require(throws: TokenStorageError.self) { _ = try scope(raw) }
+                guard case .malformedJSON(_, let line, let column, _) = error else {
+                    Issue.record("expected malformedJSON, got \(error)")
+                    continue
+                }
+                // The byte after the closing quote, 1-based.
+                #expect(line == 1 && column == before.count + raw.count + 2)
             }
         }
     }

@@ -28,7 +28,7 @@ if [ -n "${BASELINE_REV:-}" ]; then
     # vault-bench's baseline peer too, where that commit's vault-bench has the serve mode.
     if grep -q '"serve"' "$tree/tools/bench/vault-bench/VaultBench.swift"; then
         (cd "$tree" && source tools/setup.sh && swift build -c release --product vault-bench >&2)
-        VAULT_BENCH_BASELINE="$(cd "$tree" && swift build -c release --show-bin-path)/vault-bench"
+        VAULT_BENCH_BASELINE="$(cd "$tree" && source tools/setup.sh && swift build -c release --show-bin-path)/vault-bench"
         VAULT_BENCH_BASELINE_NOTE="the build of commit $(git rev-parse --short "$BASELINE_REV")"
         export VAULT_BENCH_BASELINE VAULT_BENCH_BASELINE_NOTE
     fi

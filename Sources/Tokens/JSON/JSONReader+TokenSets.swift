@@ -259,7 +259,8 @@ extension JSONReader {
     /// own resource server), decided without making a String.
     private func spellsExactly(_ text: ParsedString, _ name: String) -> Bool {
         guard case .plain(let range) = text, range.count == name.utf8.count else { return false }
-        guard !range.isEmpty, let base = bytes.baseAddress else { return true }
+        if range.isEmpty { return true }
+        guard let base = bytes.baseAddress else { return false }
         let same = name.utf8.withContiguousStorageIfAvailable { name in
             name.baseAddress.map { memcmp(base + range.lowerBound, $0, range.count) == 0 }
         }

@@ -293,7 +293,7 @@ struct VaultBench {
             peerVerdict("vault read after another writer against the PyNaCl reference read", changedRead.median, referenceRead.median, limit: 0.7)
             if count == 5 {
                 peerVerdict("a new keyfile instance's first read against the PyNaCl reference read", coldRead.median, referenceRead.median, limit: 1.0)
-                peerVerdicts.append("  (for information, what the promises alone cost that read: the key and the plaintext in secure memory and both files opened through the walk of their paths, \(format(promiseFloor.median)), \(ratio(promiseFloor.median, referenceRead.median)) of the reference read; the rest of the read is \(format(coldRead.median - promiseFloor.median)))")
+                peerVerdicts.append("  (for information, a lower bound of what the promises alone cost that read: a secure buffer for the key and one for the plaintext (not the keyfile text's), and both files opened through the walk of their paths, \(format(promiseFloor.median)), \(ratio(promiseFloor.median, referenceRead.median)) of the reference read; the rest of the read is at most \(format(coldRead.median - promiseFloor.median)))")
                 peerVerdict("vault write against the atomic-write floor", keyWrite.median, floorWrite.median, limit: 1.1)
             } else if count >= 1_000 {
                 peerVerdict("vault write against the PyNaCl reference write", keyWrite.median, referenceWrite.median, limit: 0.8)
