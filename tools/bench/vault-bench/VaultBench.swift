@@ -136,8 +136,9 @@ struct VaultBench {
         let keyfile = work + "/bench.key"
         try Keyfile.generate(at: keyfile)
         if arguments.count == 6 {
+            // At least one round, so that there is a median to print.
             try profile(work: work, keyfile: keyfile, operation: arguments[3],
-                        count: Int(arguments[4]) ?? 5, rounds: Int(arguments[5]) ?? 1000)
+                        count: Int(arguments[4]) ?? 5, rounds: max(1, Int(arguments[5]) ?? 1000))
             return
         }
 
