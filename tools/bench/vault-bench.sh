@@ -14,6 +14,16 @@ export VAULT_BENCH_PYTHON VAULT_BENCH_PEER
 
 work="$(mktemp -d /tmp/vault-bench-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+# With a baseline (VAULT_BENCH_BASELINE), both builds' children run from copies side by side:
+# where an executable lies changes how fast it runs (an A/A run of one binary, one child from
+# the build folder and one from /tmp, showed the first 5-17% faster).
+if [ -n "${VAULT_BENCH_BASELINE:-}" ]; then
+    mkdir "$work/builds"
+    cp "$bin" "$work/builds/current"
+    cp "$VAULT_BENCH_BASELINE" "$work/builds/baseline"
+    VAULT_BENCH_CURRENT="$work/builds/current" VAULT_BENCH_BASELINE="$work/builds/baseline"
+    export VAULT_BENCH_CURRENT VAULT_BENCH_BASELINE
+fi
 "$bin" "$work" > "$work/section.md"
 
 python3 - tools/bench/RESULTS.md "$work/section.md" <<'PY'

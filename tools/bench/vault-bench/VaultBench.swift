@@ -155,15 +155,18 @@ struct VaultBench {
         // This build runs as a child too, so that both sides of the comparison are child
         // processes doing nothing else (a process that does only one operation keeps a
         // different heap from this one, which does everything).
-        let baseline = getenv("VAULT_BENCH_BASELINE").map { String(cString: $0) }.map { executable in
+        // Both from copies in one folder (vault-bench.sh makes them; VAULT_BENCH_CURRENT), as
+        // where an executable lies changes how fast it runs.
+        let children = getenv("VAULT_BENCH_BASELINE").map { String(cString: $0) }.map { older in
+            let current = getenv("VAULT_BENCH_CURRENT").map { String(cString: $0) } ?? "/proc/self/exe"
             mkdir(work + "/baseline", 0o700)
             mkdir(work + "/current", 0o700)
-            return (current: PeerProcess(executable: "/proc/self/exe", arguments: ["vault-bench", work + "/current", "serve"]),
-                    baseline: PeerProcess(executable: executable, arguments: [executable, work + "/baseline", "serve"]))
+            return (current: PeerProcess(executable: current, arguments: [current, work + "/current", "serve"]),
+                    baseline: PeerProcess(executable: older, arguments: [older, work + "/baseline", "serve"]))
         }
         defer {
-            baseline?.current.stop()
-            baseline?.baseline.stop()
+            children?.current.stop()
+            children?.baseline.stop()
         }
         var baselineLines: [String] = [
             "",
@@ -219,8 +222,8 @@ struct VaultBench {
             let jsonFloorPath = work + "/json-floor-\(count).bin"
             try SecureFile.writeAtomically(jsonBytes, to: jsonFloorPath)
             try peer.ask("setup \(count) \(work)/tokens-\(count).json \(keyfileVault.path) \(keyfile)")
-            try baseline?.current.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
-            try baseline?.baseline.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            try children?.current.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
+            try children?.baseline.ask("setup \(count) \(json.path) \(contested) \(keyfile)")
             var currentJSONRead = Samples(), currentChangedRead = Samples()
             var baselineJSONRead = Samples(), baselineChangedRead = Samples()
             var frlRead = Samples(), frlWrite = Samples(), referenceRead = Samples(), referenceWrite = Samples()
@@ -231,13 +234,13 @@ struct VaultBench {
             var promiseFloor = Samples()
             // Both builds' children in turn, the first one alternating round by round.
             func askBoth(_ command: String, _ current: inout Samples, _ older: inout Samples, round: Int) throws {
-                guard let baseline else { return }
+                guard let children else { return }
                 if round.isMultiple(of: 2) {
-                    current.record(try baseline.current.ask(command))
-                    older.record(try baseline.baseline.ask(command))
+                    current.record(try children.current.ask(command))
+                    older.record(try children.baseline.ask(command))
                 } else {
-                    older.record(try baseline.baseline.ask(command))
-                    current.record(try baseline.current.ask(command))
+                    older.record(try children.baseline.ask(command))
+                    current.record(try children.current.ask(command))
                 }
             }
             for round in 0..<rounds {
@@ -246,7 +249,7 @@ struct VaultBench {
                 try secondWriter.writeTokens(map)
                 // The same instance (key in hand) reading a file another writer replaced.
                 try changedRead.time { try expectEqual(firstWriter.readTokens().count, count) }
-                // The baseline's instance last read the file of the round before: it decodes in full too.
+                // Each child's instance last read the file of the round before: it decodes in full too.
                 try askBoth("vault-read \(count)", &currentChangedRead, &baselineChangedRead, round: round)
                 // A new instance: reads the keyfile, then decrypts and parses the whole vault.
                 try coldRead.time {
@@ -328,7 +331,7 @@ struct VaultBench {
 
         lines.append(contentsOf: coldLines)
         lines.append(contentsOf: peerLines)
-        if baseline != nil { lines.append(contentsOf: baselineLines) }
+        if children != nil { lines.append(contentsOf: baselineLines) }
         lines.append("")
         lines.append("First open of a passphrase vault (5 resource servers): a new storage instance's first `readTokens`, which runs Argon2id once; later operations reuse the cached key (the table above).")
         lines.append("")
